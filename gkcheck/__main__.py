@@ -1,0 +1,3 @@
+from gkcheck.cli import main
+
+raise SystemExit(main())
