@@ -68,6 +68,8 @@ class CheckContext:
     rule: Rule
     tasks: tuple[Task, ...] = ()  # the plan rows the rule refers to
     role: Literal["lead", "cooperating"] | None = None
+    # The unit's role in each of `tasks` (task number -> lead | cooperating).
+    task_roles: dict[int, str] = field(default_factory=dict)
     # Findings already produced for this unit by earlier rules (for `deadline.met`).
     prior: tuple[Finding, ...] = ()
 

@@ -17,6 +17,8 @@ class UnitSummary(BaseModel):
     kind: str = "department"
     counts: dict[str, int] = Field(default_factory=lambda: {s: 0 for s in STATUSES})
     score: float | None = None
+    # Filled with `score`: rules scored / unknown / waived and the weights behind the score.
+    score_detail: dict | None = None
 
 
 class AuditResult(BaseModel):
@@ -36,8 +38,14 @@ class AuditResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     tasks: list[dict] = Field(default_factory=list)  # number, requirement, deadline (for reports)
     rules: list[dict] = Field(default_factory=list)  # id, title, severity, weight, basis, fix
+    # General requirements of the notice (G1 …): id, title, text, deadline (for reports).
+    requirements: list[dict] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)  # non-fatal problems met while reading sources
     notes: list[str] = Field(default_factory=list)
+    # Set by gkcheck.report.baseline.apply_baseline: the baseline file read and the
+    # findings it hid (already known problems, not counted in `findings`).
+    baseline_file: str | None = None
+    baseline_hidden: list[Finding] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -1,0 +1,105 @@
+"""Finding a unit's crawled columns by name: the `ColumnSpec` a rule writes and its lookup.
+
+A rule names a column as a plain string or with synonyms:
+
+    columns: [通知公告, {name: 政策解读, synonyms: [解读回应, 政策解读与回应]}]
+
+Names are compared after `gkcheck.text.normalize.key` (so spaces, full-width forms and
+punctuation do not matter). A near name is only ever *suggested*, never taken as a match.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from gkcheck.checks.registry import Params
+from gkcheck.model import Column, EvidenceRef
+from gkcheck.text.normalize import best_matches, key
+
+# Which crawled column to prefer when several match one spec.
+_STATUS_RANK = {"ok": 0, "not_crawled": 1, "unreachable": 2, "not_configured": 3}
+
+
+class ColumnSpec(Params):
+    """A column a rule asks for: `name`, optional `synonyms`, optional own `max_age_days`."""
+
+    name: str = Field(min_length=1)
+    synonyms: list[str] = Field(default_factory=list)
+    max_age_days: int | None = Field(default=None, ge=1)  # read by column.fresh only
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"name": data}
+        return data
+
+    def names(self) -> list[str]:
+        return [self.name, *self.synonyms]
+
+    def quoted(self) -> str:
+        """`“政策解读”` or `“政策解读”（或：解读回应、政策解读与回应）`."""
+        if not self.synonyms:
+            return f"“{self.name}”"
+        return f"“{self.name}”（或：{'、'.join(self.synonyms)}）"
+
+
+def find_column(columns: dict[str, Column], spec: ColumnSpec) -> tuple[str, Column] | None:
+    """The crawled column matching `spec` (by dict key or Column.name), best status first."""
+    wanted = {key(n) for n in spec.names()}
+    wanted.discard("")
+    hits = [
+        (label, col)
+        for label, col in columns.items()
+        if key(label) in wanted or key(col.name) in wanted
+    ]
+    if not hits:
+        return None
+    hits.sort(key=lambda h: _STATUS_RANK.get(h[1].status, 9))
+    return hits[0]
+
+
+def suggest(columns: dict[str, Column], spec: ColumnSpec, n: int = 3) -> list[str]:
+    """Names of crawled columns close to `spec` (for a "did you mean" note)."""
+    names = list(columns)
+    found: list[str] = []
+    for wanted in spec.names():
+        for m in best_matches(wanted, names, cutoff=0.5, n=n):
+            name = m[0] if isinstance(m, tuple) else m
+            if name not in found:
+                found.append(name)
+    return found[:n]
+
+
+def not_found_message(columns: dict[str, Column], spec: ColumnSpec) -> str:
+    msg = f"未找到栏目{spec.quoted()}"
+    near = suggest(columns, spec)
+    if near:
+        msg += f"；相近的栏目：{'、'.join(near)}"
+    return msg
+
+
+def column_ref(label: str, col: Column) -> EvidenceRef:
+    """Evidence pointing at a column (its list page when known)."""
+    return EvidenceRef(source="web", location=col.url or label, url=col.url, title=label)
+
+
+def post_ref(post) -> EvidenceRef:
+    return EvidenceRef(source="web", location=post.url, url=post.url, title=post.title, date=post.date)
+
+
+def fetch_problem(label: str, col: Column) -> str | None:
+    """Why the column's content cannot be judged (Chinese), or None when it was crawled."""
+    if col.status == "unreachable":
+        why = f"（{col.error}）" if col.error else ""
+        return f"栏目“{label}”无法访问{why}"
+    if col.status == "not_crawled":
+        return f"栏目“{label}”已配置但尚未采集"
+    if col.status == "not_configured":
+        return f"栏目“{label}”未配置网址"
+    return None
+
+
+NO_COLUMNS = "未提供网站栏目采集结果"

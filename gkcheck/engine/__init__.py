@@ -1,0 +1,1 @@
+"""Loading rule packs, expanding unit selectors, evaluating rules into findings."""

@@ -1,0 +1,174 @@
+"""Evaluate a pack's rules against each unit's evidence, as of a date.
+
+Pure: evidence in, `AuditResult` out. Rules whose kind is `late` (deadline.met) run after
+the others for the same unit and see their findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from gkcheck import __version__
+from gkcheck.checks.registry import CheckContext, Outcome, get_kind
+from gkcheck.engine.pack import Pack
+from gkcheck.errors import GkError
+from gkcheck.model import AuditResult, Finding, Rule, Unit, UnitEvidence, UnitSummary
+from gkcheck.model.finding import STATUSES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WEIGHTS = {"error": 3.0, "warning": 2.0, "info": 1.0}
+
+
+def select_units(pack: Pack, selectors: list[str] | None) -> list[Unit]:
+    """The units to audit: all of the pack's, or those the selectors name."""
+    if not selectors:
+        return list(pack.index.units.values())
+    ids = pack.index.expand_all(selectors)
+    return [pack.index.units[i] for i in ids]
+
+
+def evaluate(
+    pack: Pack,
+    evidence: dict[str, UnitEvidence],
+    as_of: dt.date | None = None,
+    units: list[str] | None = None,
+    errors: list[str] | None = None,
+) -> AuditResult:
+    as_of = as_of or pack.as_of or dt.date.today()
+    plan_year = pack.plan_year or as_of.year
+    chosen = select_units(pack, units)
+    chosen_ids = {u.id for u in chosen}
+
+    # Which rules apply to which unit, computed once per rule.
+    applies: dict[str, list[Rule]] = {u.id: [] for u in chosen}
+    for rule in pack.rules:
+        if rule.manual and not rule.check:
+            continue
+        for uid in pack.units_of_rule(rule):
+            if uid in chosen_ids:
+                applies[uid].append(rule)
+
+    findings: list[Finding] = []
+    run_errors = list(errors or [])
+    for unit in chosen:
+        ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
+        unit_findings: list[Finding] = []
+        early = [r for r in applies[unit.id] if not get_kind(r.check).late]
+        late = [r for r in applies[unit.id] if get_kind(r.check).late]
+        for rule in (*early, *late):
+            ctx = CheckContext(
+                unit=unit,
+                evidence=ev,
+                as_of=as_of,
+                plan_year=plan_year,
+                rule=rule,
+                tasks=tuple(t for n in rule.tasks if (t := pack.task(n)) is not None),
+                role=pack.role_of(rule, unit.id),
+                task_roles=_task_roles(pack, rule, unit.id),
+                prior=tuple(unit_findings) if rule in late else (),
+            )
+            unit_findings += run_rule(pack, rule, ctx, run_errors)
+        findings += unit_findings
+
+    result = AuditResult(
+        version=__version__,
+        pack=pack.id,
+        pack_name=pack.name,
+        plan_year=plan_year,
+        as_of=as_of,
+        generated_at=dt.datetime.now().replace(microsecond=0),
+        units=[_summary(u, findings) for u in chosen],
+        findings=findings,
+        tasks=[_task_dict(pack, t) for t in pack.tasks],
+        rules=[_rule_dict(r) for r in pack.rules],
+        errors=run_errors,
+    )
+    return result
+
+
+def _task_roles(pack: Pack, rule: Rule, unit_id: str) -> dict[int, str]:
+    roles = {}
+    for n in rule.tasks:
+        lead, coop = pack.task_roles(n)
+        if unit_id in lead:
+            roles[n] = "lead"
+        elif unit_id in coop:
+            roles[n] = "cooperating"
+    return roles
+
+
+def run_rule(pack: Pack, rule: Rule, ctx: CheckContext, errors: list[str]) -> list[Finding]:
+    kind = get_kind(rule.check)
+    params = pack.params[rule.id]
+    try:
+        outcomes = list(kind.func(ctx, params))
+    except GkError as exc:
+        outcomes = [Outcome("unknown", f"无法核验：{exc.message}")]
+    except Exception as exc:  # a bug in a check must not stop an audit of many units
+        log.exception("check %s failed on %s", rule.check, ctx.unit.name)
+        msg = f"检查程序内部错误（{rule.check}，{ctx.unit.name}）：{type(exc).__name__}: {exc}"
+        errors.append(msg)
+        outcomes = [Outcome("unknown", msg)]
+    if not outcomes:
+        outcomes = [Outcome("pass", "未发现问题")]
+    return [_finding(rule, ctx, o) for o in outcomes]
+
+
+def _finding(rule: Rule, ctx: CheckContext, o: Outcome) -> Finding:
+    return Finding(
+        rule=rule.id,
+        check=rule.check or "manual",
+        title=rule.title,
+        unit=ctx.unit.name,
+        unit_id=ctx.unit.id,
+        status=o.status,
+        severity=rule.severity,
+        tasks=list(rule.tasks),
+        requirements=list(rule.requirements),
+        message=o.message,
+        fix=o.fix if o.fix is not None else rule.fix,
+        basis=rule.basis,
+        record=o.record,
+        role=ctx.role,
+        deadline=min((t.deadline for t in ctx.tasks), default=None),
+        evidence=o.evidence,
+    )
+
+
+def _summary(unit: Unit, findings: list[Finding]) -> UnitSummary:
+    counts = {s: 0 for s in STATUSES}
+    for f in findings:
+        if f.unit_id == unit.id:
+            counts[f.status] += 1
+    return UnitSummary(id=unit.id, name=unit.name, kind=unit.kind, counts=counts)
+
+
+def _task_dict(pack: Pack, t) -> dict:
+    return {
+        "number": t.number,
+        "section": t.section,
+        "group": t.group,
+        "requirement": t.requirement,
+        "deadline": t.deadline.isoformat(),
+        "deadline_text": t.deadline_text,
+        "lead": [pack.index.units[u].name for u in pack.index.expand_all(t.lead)],
+        "cooperating": [pack.index.units[u].name for u in pack.index.expand_all(t.cooperating)],
+    }
+
+
+def _rule_dict(r: Rule) -> dict:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "check": r.check,
+        "severity": r.severity,
+        "weight": r.weight if r.weight is not None else DEFAULT_WEIGHTS[r.severity],
+        "tasks": list(r.tasks),
+        "requirements": list(r.requirements),
+        "basis": r.basis,
+        "fix": r.fix,
+        "manual": r.manual,
+        "pack": r.pack,
+    }

@@ -1,0 +1,78 @@
+"""Unit scores (0–100) over the rules that apply to each unit.
+
+For each unit, each rule that produced findings for it gets one outcome, the worst of
+its findings that are not waived (fail > warn > unknown > pass):
+
+- pass earns the rule's full weight, warn half of it, fail nothing;
+- unknown (could not verify) and waived rules are left out of the denominator and
+  counted apart, so missing evidence neither lowers nor raises a score;
+- score = 100 × Σ earned / Σ weight of the scored rules, rounded to one decimal;
+  a unit with no scored rule has no score (None).
+
+A rule's weight is its `weight` field, or by severity: error 3, warning 2, info 1.
+"""
+
+from __future__ import annotations
+
+from gkcheck.model import AuditResult, Finding
+from gkcheck.report.tally import recount
+from gkcheck.report.view import rules_by_id, worst_status
+
+DEFAULT_WEIGHTS: dict[str, float] = {"error": 3.0, "warning": 2.0, "info": 1.0}
+CREDIT: dict[str, float] = {"pass": 1.0, "warn": 0.5, "fail": 0.0}
+
+SCORING_ZH = (
+    "得分按适用于该单位的规则计算：每条规则取其各项结果中最差的一项（不通过 > 提醒 > 无法核验 > 通过，"
+    "已豁免的结果不参与）。通过得该规则的全部权重，提醒得一半，不通过不得分；"
+    "得分 = 100 × 所得权重之和 ÷ 参与计分规则的权重之和，保留一位小数。"
+    "无法核验和已豁免的规则不计入分母，另行计数；没有可计分规则的单位不评分（显示“—”）。"
+    "规则权重默认按严重程度：严重 3、一般 2、提示 1，规则可用 weight 另行指定。"
+    "排名按得分从高到低，得分相同并列。"
+)
+
+
+def rule_weight(rule: dict | None, severity: str) -> float:
+    if rule and rule.get("weight") is not None:
+        return float(rule["weight"])
+    sev = (rule or {}).get("severity") or severity
+    return DEFAULT_WEIGHTS.get(sev, DEFAULT_WEIGHTS["error"])
+
+
+def rule_outcomes(findings: list[Finding]) -> dict[str, str]:
+    """rule id -> the rule's outcome for one unit's findings."""
+    by_rule: dict[str, list[str]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule, []).append(f.status)
+    return {rule: worst_status(statuses) for rule, statuses in by_rule.items()}
+
+
+def score_of(findings: list[Finding], rules: dict[str, dict]) -> tuple[float | None, dict]:
+    """The score of one unit's findings and the figures behind it."""
+    severity = {f.rule: f.severity for f in findings}
+    earned = total = 0.0
+    detail = {"scored": 0, "unknown": 0, "waived": 0, "pass": 0, "warn": 0, "fail": 0}
+    for rule, outcome in rule_outcomes(findings).items():
+        if outcome in ("unknown", "waived"):
+            detail[outcome] += 1
+            continue
+        w = rule_weight(rules.get(rule), severity[rule])
+        total += w
+        earned += w * CREDIT[outcome]
+        detail[outcome] += 1
+        detail["scored"] += 1
+    detail["weight_total"] = total
+    detail["weight_earned"] = earned
+    score = round(100.0 * earned / total, 1) if total > 0 else None
+    return score, detail
+
+
+def score_units(result: AuditResult) -> AuditResult:
+    """A copy of `result` with counts, UnitSummary.score and score_detail filled in."""
+    out = recount(result.model_copy(deep=True))
+    rules = rules_by_id(out)
+    by_unit: dict[str, list[Finding]] = {}
+    for f in out.findings:
+        by_unit.setdefault(f.unit_id, []).append(f)
+    for u in out.units:
+        u.score, u.score_detail = score_of(by_unit.get(u.id, []), rules)
+    return out

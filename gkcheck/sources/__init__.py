@@ -1,0 +1,1 @@
+"""Reading evidence files: catalogs (xlsx, csv, yaml) and work ledgers (台账)."""

@@ -1,0 +1,109 @@
+"""Normalising Chinese catalog text so that the same words compare equal.
+
+    normalize("公开内容（要素）")            -> "公开内容(要素)"
+    normalize("最低生活保障 办事指南")        -> "最低生活保障办事指南"
+    normalize("２０２４年【试行】")           -> "2024年[试行]"
+    key("1.1 就业政策、法规咨询")             -> "就业政策法规咨询"
+    similarity("低保办事指南", "最低生活保障办事指南") -> 0.75…
+    best_matches("办事指南", ["最低生活保障 / 办事指南", "审批信息"]) -> [("最低生活保障 / 办事指南", 0.8…)]
+
+`normalize` keeps punctuation (in one ASCII form where one exists) and the book-title
+marks 《》, which carry meaning (a cited law); `key` drops every punctuation mark and
+symbol and a leading list number, and is what names are matched on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["best_matches", "key", "normalize", "similarity"]
+
+# Characters NFKC leaves alone but that mean the same as an ASCII or a standard mark.
+_UNIFY = str.maketrans(
+    {
+        "【": "[", "】": "]", "〔": "[", "〕": "]", "〖": "[", "〗": "]", "［": "[", "］": "]",
+        "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "„": '"', "＂": '"',
+        "‘": "'", "’": "'", "＇": "'",
+        "〈": "<", "〉": ">",  # single angle marks: a title nested inside 《》
+        "。": ".", "｡": ".",
+        "—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "－": "-", "~": "~", "〜": "~",
+        "·": "·", "・": "·", "•": "·",
+        "\u00ad": None,  # soft hyphen
+    }
+)
+# Zero-width and other invisible format characters seen in copied web text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u180e"), None)
+
+# A list number at the start of a name: "1.", "1.1", "(1)", "1)", "一、", "(一)".
+_LEADING_NUMBER = re.compile(
+    r"^(?:\(?[0-9]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?|[0-9]{1,2}[.、](?![0-9])"
+    r"|\(?[一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)"
+)
+
+
+def normalize(text: str | None) -> str:
+    """One canonical spelling: half-width forms, unified punctuation, no whitespace, lower case.
+
+    - NFKC: full-width letters, digits and punctuation become ASCII (（）→(), ２０２４→2024,
+      ，→, ：→: ；→;), the ideographic space becomes a space;
+    - 【】〔〕［］ become [], Chinese quotes become ASCII quotes, 。 becomes ., dashes become -;
+      《》 and 、 are kept (a book title and a list separator mean something);
+    - every whitespace character (spaces, tabs, line breaks, \\u3000, \\xa0) and every
+      zero-width character is removed; Chinese is written without spaces, and catalogs
+      copied from PDFs break words with them;
+    - Latin letters are lower-cased.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = text.translate(_INVISIBLE).translate(_UNIFY)
+    return "".join(ch for ch in text if not ch.isspace()).lower()
+
+
+def key(text: str | None) -> str:
+    """A match key: `normalize`, then drop a leading list number and every punctuation
+    mark or symbol (brackets, quotes, 、, ■, √, ●), keeping letters and digits."""
+    text = normalize(text)
+    text = _LEADING_NUMBER.sub("", text, count=1)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """How alike two names are, 0.0–1.0, compared on their keys.
+
+    The difflib ratio, raised when one key contains the other (an abbreviated or
+    extended name): then the score is at least 0.75 plus a share of 0.25 that grows with
+    the length of the shorter key relative to the longer. Equal keys give 1.0; an empty
+    key gives 0.0.
+    """
+    ka, kb = key(a), key(b)
+    if not ka or not kb:
+        return 0.0
+    if ka == kb:
+        return 1.0
+    ratio = difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+    short, long_ = sorted((ka, kb), key=len)
+    if len(short) >= 2 and short in long_:
+        ratio = max(ratio, 0.75 + 0.25 * len(short) / len(long_))
+    return min(ratio, 1.0)
+
+
+def best_matches(
+    name: str, candidates: Iterable[str], cutoff: float = 0.6, n: int = 3
+) -> list[tuple[str, float]]:
+    """The `n` candidates most like `name` with a similarity of at least `cutoff`,
+    best first (ties keep the candidates' order); duplicates count once."""
+    scored: list[tuple[float, int, str]] = []
+    seen: set[str] = set()
+    for i, cand in enumerate(candidates):
+        if cand in seen:
+            continue
+        seen.add(cand)
+        score = similarity(name, cand)
+        if score >= cutoff:
+            scored.append((-score, i, cand))
+    scored.sort()
+    return [(cand, -neg) for neg, _, cand in scored[:n]]
