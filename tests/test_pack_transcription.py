@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gkcheck.engine.pack import load_pack
 from gkcheck.engine.yamlio import read_yaml
 from gkcheck.model import Requirement, Task, Unit, UnitGroup
 
@@ -158,6 +159,25 @@ def test_departments_and_office(units, groups):
 
 
 # ---- tasks.yaml -------------------------------------------------------------------
+
+
+def test_the_pack_loader_accepts_both_files(tmp_path):
+    # Load through the engine (without `extends`, so only these two files are judged).
+    for name in ("units.yaml", "tasks.yaml"):
+        (tmp_path / name).write_bytes((PACK / name).read_bytes())
+    (tmp_path / "pack.yaml").write_text("id: t\nplan_year: 2024\n", encoding="utf-8")
+    pack = load_pack(tmp_path)
+    assert (len(pack.units), len(pack.groups), len(pack.tasks), len(pack.requirements)) == (41, 2, 53, 7)
+    assert pack.plan["document"] == "邹政办字〔2024〕8号"
+    assert len(pack.index.expand("市政府各部门")) == 25
+    assert len(pack.index.expand("各镇街")) == 16
+    assert pack.index.expand("部门") == pack.index.expand("市政府各部门")
+    lead, coop = pack.task_roles(51)
+    assert lead == {"zfb"} and len(coop) == 40
+    lead, coop = pack.task_roles(38)
+    assert lead == {"sfj"} and len(coop) == 24
+    assert pack.task_roles(17) == ({"mzj"}, frozenset())
+    assert pack.index.expand("民政局") == pack.index.expand("邹城市民政局") == ["mzj"]
 
 
 def test_plan_header(tasks_doc):

@@ -66,7 +66,7 @@ def suggest(columns: dict[str, Column], spec: ColumnSpec, n: int = 3) -> list[st
     names = list(columns)
     found: list[str] = []
     for wanted in spec.names():
-        for m in best_matches(wanted, names, cutoff=0.5, n=n):
+        for m in best_matches(wanted, names, cutoff=0.6, n=n):
             name = m[0] if isinstance(m, tuple) else m
             if name not in found:
                 found.append(name)

@@ -15,34 +15,47 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from gkcheck.checks.registry import Params
 
 
-class DateRange(Params):
-    """An explicit window: `{from, to}` (either may be left out) or `{last_days: N}`."""
+class Window(Params):
+    """A rule's window: a preset name (`plan_year`, `any`), `{from, to}` or `{last_days: N}`."""
 
+    preset: Literal["plan_year", "any"] | None = None
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
     last_days: int | None = Field(default=None, ge=1)
 
     model_config = Params.model_config | {"populate_by_name": True}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"preset": data}
+        return data
+
     @model_validator(mode="after")
-    def _one_form(self) -> DateRange:
-        if self.last_days is not None and (self.from_ is not None or self.to is not None):
-            raise ValueError("last_days 不能与 from/to 同时使用")
-        if self.last_days is None and self.from_ is None and self.to is None:
-            raise ValueError("时间窗口应写 from/to 或 last_days")
+    def _one_form(self) -> Window:
+        forms = sum(
+            [self.preset is not None, self.last_days is not None, self.from_ is not None or self.to is not None]
+        )
+        if forms == 0:
+            raise ValueError("时间窗口应写 plan_year、any、{from, to} 或 {last_days: 天数}")
+        if forms > 1:
+            raise ValueError("时间窗口只能用 plan_year/any、from/to、last_days 中的一种写法")
         if self.from_ and self.to and self.from_ > self.to:
             raise ValueError(f"时间窗口起点 {self.from_} 晚于终点 {self.to}")
         return self
 
 
-Window = Union[Literal["plan_year", "any"], DateRange]
+def window_field(default: str = "plan_year"):
+    """A `window:` parameter defaulting to a preset (validated like a written value)."""
+    return Field(default=default, validate_default=True)
 
 
 @dataclass(frozen=True)
@@ -64,9 +77,9 @@ class Span:
 
 def resolve(window: Window, as_of: dt.date, plan_year: int) -> Span:
     """Turn a rule's window into concrete dates, capped at the audit date."""
-    if window == "any":
+    if window.preset == "any":
         return Span(None, as_of, f"截至{as_of.isoformat()}", dated_only=False)
-    if window == "plan_year":
+    if window.preset == "plan_year":
         end = min(dt.date(plan_year, 12, 31), as_of)
         label = f"{plan_year}年" if end.year == plan_year and end.month == 12 and end.day == 31 else (
             f"{plan_year}年（截至{end.isoformat()}）"

@@ -11,9 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from gkcheck.checks._columns import (
     NO_COLUMNS,
@@ -24,7 +24,7 @@ from gkcheck.checks._columns import (
     not_found_message,
     post_ref,
 )
-from gkcheck.checks._window import Window, resolve
+from gkcheck.checks._window import Window, resolve, window_field
 from gkcheck.checks.registry import (
     CheckContext,
     Outcome,
@@ -37,7 +37,17 @@ from gkcheck.checks.registry import (
 from gkcheck.model import Column, Post
 from gkcheck.text.normalize import key, normalize
 
-ColumnsParam = list[ColumnSpec] | Literal["all"]
+
+
+def _one_or_many(value):
+    """Let a rule write a single column (`columns: 通知公告`) where a list is expected."""
+    if isinstance(value, (str, dict)) and value != "all":
+        return [value]
+    return value
+
+
+ColumnList = Annotated[list[ColumnSpec], BeforeValidator(_one_or_many)]
+ColumnsParam = Annotated[list[ColumnSpec] | Literal["all"], BeforeValidator(_one_or_many)]
 
 MAX_EVIDENCE = 20  # posts listed as evidence of one outcome
 
@@ -69,7 +79,7 @@ def _record(spec: ColumnSpec | None, label: str) -> str:
 
 
 class ExistsParams(Params):
-    columns: list[ColumnSpec] = Field(min_length=1)
+    columns: ColumnList = Field(min_length=1)
 
 
 @check_kind("column.exists", ExistsParams, needs="columns")
@@ -285,7 +295,8 @@ def freshness_message(f: Freshness) -> str:
     if f.state == "blank":
         return f"{name}为空白栏目，没有任何信息"
     if f.state == "undated":
-        return f"{name}的{f.undated}条信息均无发布日期，无日期的信息不视为更新"
+        which = "唯一一条信息" if f.undated == 1 else f"{f.undated}条信息均"
+        return f"{name}的{which}无发布日期，无日期的信息不视为更新"
     if f.state == "future_only":
         return f"{name}采集到的{f.future}条信息都晚于检查日，无法判断检查日时的更新情况"
     return f"{fetch_problem(f.label, f.column)}，无法核验更新情况"
@@ -381,17 +392,27 @@ def site_stale_columns(ctx: CheckContext, params: StaleColumnsParams) -> Iterato
     def names(fs: list[Freshness]) -> str:
         return "、".join(f"“{f.label}”" for f in fs)
 
+    def dated_names(fs: list[Freshness]) -> str:
+        def one(f: Freshness) -> str:
+            if f.newest is None:
+                return f"“{f.label}”（无发布日期）"
+            return f"“{f.label}”（最近{f.newest.date.isoformat()}，超过{f.max_age_days}天）"
+
+        return "、".join(one(f) for f in fs)
+
     parts = []
     if len(stale) >= params.threshold_stale:
-        parts.append(f"{len(stale)}个栏目未按期更新：{names(stale)}（不少于{params.threshold_stale}个）")
+        parts.append(f"{len(stale)}个栏目未按期更新：{dated_names(stale)}（达到{params.threshold_stale}个）")
     if len(blank) >= params.threshold_blank:
-        parts.append(f"{len(blank)}个空白栏目：{names(blank)}（不少于{params.threshold_blank}个）")
+        parts.append(f"{len(blank)}个空白栏目：{names(blank)}（达到{params.threshold_blank}个）")
     note = f"；{len(unjudged)}个栏目无法核验，未计入：{'、'.join(unjudged)}" if unjudged else ""
     refs = [column_ref(f.label, f.column) for f in stale + blank][:MAX_EVIDENCE]
     if parts:
         yield failed(f"单项否决：{'；'.join(parts)}{note}", refs, record="site")
         return
-    summary = f"共{total}个栏目，{len(stale)}个未按期更新，{len(blank)}个空白{note}"
+    summary = f"共{total}个栏目，{len(stale)}个未按期更新"
+    summary += f"（{dated_names(stale)}）" if stale else ""
+    summary += f"，{len(blank)}个空白" + (f"（{names(blank)}）" if blank else "") + note
     if len(unjudged) * 2 > total:
         yield unknown(f"多数栏目无法核验：{summary}", refs, record="site")
     elif len(stale) + len(unjudged) >= params.threshold_stale or len(blank) + len(unjudged) >= params.threshold_blank:
@@ -412,7 +433,7 @@ class HasPostParams(Params):
     title_pattern: str | None = None  # a regular expression (data, not code), ≤ 200 chars
     keywords_all: list[str] = Field(default_factory=list)
     keywords_any: list[str] = Field(default_factory=list)
-    window: Window = "plan_year"
+    window: Window = window_field()
     min_count: int = Field(default=1, ge=1)
     search_body: bool = False
 
@@ -445,7 +466,7 @@ class HasPostParams(Params):
             conds.append(f"{where}含{words}")
         if self.title_pattern:
             conds.append(f"{where}匹配 /{self.title_pattern}/")
-        return "、".join(conds)
+        return "且".join(conds)
 
 
 def _matches(post: Post, params: HasPostParams, rx: re.Pattern | None) -> bool:
@@ -474,6 +495,7 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
       window: plan_year（默认，计划年度 1月1日至12月31日）| any（不限日期）|
               {from: 日期, to: 日期} | {last_days: 天数}；窗口截至检查日。
       min_count: 至少几条，默认 1。
+    写了几项条件就须同时满足；关键词去掉空格、标点、全半角差异后查找。
     条件都不写时，统计窗口内的全部信息。除 window: any 外，无发布日期的信息不计入。
 
     判定：够数 → 通过（列出匹配的信息）；不够 → 不通过；栏目无法访问或尚未采集
@@ -541,8 +563,6 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
         notes.append(f"{late_hits}条晚于检查日的信息不计")
     if absent:
         notes.append("；".join(absent))
-    if problems:
-        notes.append("；".join(problems))
     note = f"（{'；'.join(notes)}）" if notes else ""
     if len(hits) >= params.min_count:
         yield passed(f"栏目{where}{span.label}有{len(hits)}条{what_txt}（要求至少{params.min_count}条）{note}", refs, record=record)
@@ -551,7 +571,12 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
         yield failed(f"{'；'.join(absent)}，{span.label}没有{what_txt}", record=record)
         return
     if problems:
-        yield unknown(f"栏目{where}{span.label}已找到{len(hits)}条{what_txt}，要求至少{params.min_count}条{note}，无法核验", refs, record=record)
+        yield unknown(
+            f"{'；'.join(problems)}，无法核验{span.label}是否有{what_txt}"
+            f"（已找到{len(hits)}条，要求至少{params.min_count}条）",
+            refs,
+            record=record,
+        )
         return
     if no_body:
         yield unknown(

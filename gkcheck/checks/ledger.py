@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from pydantic import Field, field_validator
 
-from gkcheck.checks._window import Window, resolve
+from gkcheck.checks._window import Window, resolve, window_field
 from gkcheck.checks.registry import CheckContext, Outcome, Params, check_kind, failed, passed, unknown
 from gkcheck.model import EvidenceRef, LedgerEntry
 from gkcheck.text.normalize import key
@@ -34,7 +34,7 @@ class LedgerCountParams(Params):
     kind: str | list[str]  # one kind, or alternatives that all count
     synonyms: list[str] = Field(default_factory=list)  # more names of the kind(s)
     min_count: int = Field(default=1, ge=1)
-    window: Window = "plan_year"
+    window: Window = window_field()
     title_keywords: list[str] = Field(default_factory=list)  # the title has at least one
     require_link: bool = False
 

@@ -4,6 +4,8 @@ A check kind is a params model plus a pure function
 
     func(ctx: CheckContext, params: ParamsModel) -> Iterable[Outcome]
 
+yielding nothing means the rule does not apply to this unit (yet): no finding is made.
+
 registered under a dotted name with `@check_kind("catalog.has_item", Params, needs="catalog")`.
 The function's docstring is the kind's user documentation (`gkcheck rules show`).
 """

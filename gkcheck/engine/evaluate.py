@@ -111,8 +111,7 @@ def run_rule(pack: Pack, rule: Rule, ctx: CheckContext, errors: list[str]) -> li
         msg = f"检查程序内部错误（{rule.check}，{ctx.unit.name}）：{type(exc).__name__}: {exc}"
         errors.append(msg)
         outcomes = [Outcome("unknown", msg)]
-    if not outcomes:
-        outcomes = [Outcome("pass", "未发现问题")]
+    # A check that yields nothing says the rule does not apply (e.g. a task not yet due).
     return [_finding(rule, ctx, o) for o in outcomes]
 
 

@@ -95,16 +95,19 @@ def evidence_where(ev: EvidenceRef) -> str:
     return place
 
 
-def evidence_text(ev: EvidenceRef) -> str:
-    """One line a person reads: kind, title, date and place."""
+def evidence_text(ev: EvidenceRef, quote: bool = True) -> str:
+    """One line a person reads: kind, title, date, place and (optionally) the text read."""
     label = SOURCE_ZH.get(ev.source, ev.source)
     bits = [label]
     if ev.title:
         bits.append(f"《{ev.title}》" if ev.source in ("web", "report") else f"“{ev.title}”")
     if ev.date:
         bits.append(f"（{ev.date.isoformat()}）")
-    head = "".join(bits)
-    return f"{head} {evidence_where(ev)}".strip()
+    line = f"{''.join(bits)} {evidence_where(ev)}".strip()
+    if quote and ev.quote:
+        q = " ".join(ev.quote.split())
+        line += f"：“{q if len(q) <= 120 else q[:119] + '…'}”"
+    return line
 
 
 def evidence_link(ev: EvidenceRef) -> str | None:

@@ -21,6 +21,7 @@ __all__ = [
     "MIN_YEAR",
     "MAX_YEAR",
     "cn_number",
+    "narrow",
     "date_from_url",
     "find_dates",
     "parse_date",
@@ -39,6 +40,7 @@ _WIDE = str.maketrans(
         "／": "/",
         "．": ".",
         "：": ":",
+        "％": "%",
         "［": "[",
         "］": "]",
         "\u2010": "-",
@@ -51,6 +53,12 @@ _WIDE = str.maketrans(
     }
 )
 
+def narrow(text: str) -> str:
+    """Full-width digits and ASCII-like marks made ASCII, one character for one, so that
+    a span found in the result is the same span in `text`."""
+    return text.translate(_WIDE)
+
+
 _CN_DIGIT = {
     "〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0,
     "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -60,33 +68,54 @@ _CN_SMALL = "一二三四五六七八九十廿卅两"
 
 
 def cn_number(text: str) -> int | None:
-    """Value of a small Chinese or Arabic number (0–99): 六, 十二, 二十四, 廿四, 三十一, 24.
+    """Value of a Chinese or Arabic whole number below 10000: 六, 十二, 二十四, 廿四,
+    三十一, 一百, 一百零五, 两千, 24.
 
-    Returns None if `text` is not such a number.
+    A run of digit characters without 十/百/千 (二〇二四) is not a number here (a year is
+    read digit by digit elsewhere). Returns None if `text` is not such a number.
     """
+    if not isinstance(text, str):
+        return None
     text = text.strip().translate(_WIDE)
     if not text:
         return None
     if text.isascii() and text.isdigit():
         return int(text)
-    tens = {"十": 1, "廿": 2, "卅": 3}
-    for ch, t in tens.items():
-        if ch in text:
-            head, _, tail = text.partition(ch)
-            if ch != "十" and head:
+    units = {"十": 10, "百": 100, "千": 1000}
+    value = 0
+    pending: int | None = None
+    last_unit = 10000
+    zero_seen = False
+    for i, ch in enumerate(text):
+        if ch in ("廿", "卅"):
+            if i != 0:
                 return None
-            if head:
-                if len(head) != 1 or head not in _CN_DIGIT or _CN_DIGIT[head] == 0:
-                    return None
-                t = _CN_DIGIT[head]
-            if tail:
-                if len(tail) != 1 or tail not in _CN_DIGIT or _CN_DIGIT[tail] == 0:
-                    return None
-                return t * 10 + _CN_DIGIT[tail]
-            return t * 10
-    if len(text) == 1 and text in _CN_DIGIT:
-        return _CN_DIGIT[text]
-    return None
+            value, last_unit = (20 if ch == "廿" else 30), 10
+        elif ch in _CN_DIGIT:
+            d = _CN_DIGIT[ch]
+            if pending is not None:
+                return None
+            if d == 0:
+                zero_seen = True
+            else:
+                pending = d
+        elif ch in units:
+            u = units[ch]
+            if u >= last_unit:
+                return None
+            n = pending if pending is not None else (1 if u == 10 and value == 0 else None)
+            if n is None:
+                return None
+            value += n * u
+            pending, last_unit, zero_seen = None, u, False
+        else:
+            return None
+    if pending is not None:
+        if zero_seen or last_unit in (10000, 10):
+            value += pending
+        else:  # 一百五 = 150
+            value += pending * last_unit // 10
+    return value
 
 
 def _cn_year(text: str) -> int | None:

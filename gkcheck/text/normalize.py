@@ -18,6 +18,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["best_matches", "key", "normalize", "similarity"]
 
@@ -29,8 +30,8 @@ _UNIFY = str.maketrans(
         "‘": "'", "’": "'", "＇": "'",
         "〈": "<", "〉": ">",  # single angle marks: a title nested inside 《》
         "。": ".", "｡": ".",
-        "—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "－": "-", "~": "~", "〜": "~",
-        "·": "·", "・": "·", "•": "·",
+        "—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "－": "-", "〜": "~",
+        "・": "·", "•": "·",
         "\u00ad": None,  # soft hyphen
     }
 )
@@ -63,6 +64,7 @@ def normalize(text: str | None) -> str:
     return "".join(ch for ch in text if not ch.isspace()).lower()
 
 
+@lru_cache(maxsize=65536)
 def key(text: str | None) -> str:
     """A match key: `normalize`, then drop a leading list number and every punctuation
     mark or symbol (brackets, quotes, 、, ■, √, ●), keeping letters and digits."""

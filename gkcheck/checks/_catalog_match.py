@@ -1,0 +1,159 @@
+"""Finding a required item in a catalog (for `catalog.has_item`).
+
+An item a rule asks for (`ItemSpec`) has a name, synonyms, optionally the 一级事项 it
+belongs under, and elements its 公开内容 must mention. Everything is compared on
+`gkcheck.text.normalize.key` (no spaces, punctuation, list numbers or full-width forms).
+
+A row matches an item
+- by name ("strong"): a name or synonym equals, or is contained in, one of the row's
+  事项 names or a run of consecutive levels joined (一级+二级 "最低生活保障办事指南"); when
+  the spec gives `level1`, the row must have that 一级事项 (or a level containing it)
+  and the name is looked for in the levels below it;
+- by content ("weak"): otherwise, the name is mentioned in the row's 公开内容.
+
+A row that does not match may still be *suggested* when its name is similar
+(`best_matches`), never taken as a match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gkcheck.model import CatalogItem
+from gkcheck.text.normalize import best_matches, key
+
+
+class ItemSpec(BaseModel):
+    """One required item: `name`, `synonyms`, optional `level1` (+ `level1_synonyms`),
+    optional `contains` (elements of 公开内容; an element given as a list is a set of
+    alternatives, e.g. [最低生活保障标准, 低保标准])."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    synonyms: list[str] = Field(default_factory=list)
+    level1: str | None = None
+    level1_synonyms: list[str] = Field(default_factory=list)
+    contains: list[str | list[str]] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data):
+        if isinstance(data, str):
+            return {"name": data}
+        return data
+
+    @property
+    def label(self) -> str:
+        return f"{self.level1} / {self.name}" if self.level1 else self.name
+
+    def names(self) -> list[str]:
+        return [self.name, *self.synonyms]
+
+    def level1_names(self) -> list[str]:
+        return [self.level1, *self.level1_synonyms] if self.level1 else []
+
+
+@dataclass
+class Hit:
+    item: CatalogItem
+    strength: str  # "name" | "content"
+    missing: list[str]  # elements of `contains` not found in the row
+
+
+def _keys(texts) -> set[str]:
+    return {k for k in (key(t) for t in texts) if k}
+
+
+def _levels(item: CatalogItem) -> list[str]:
+    return [k for k in (key(item.level1), key(item.level2), key(item.level3)) if k]
+
+
+def _contains(needle: str, hay: str) -> bool:
+    return needle == hay or (len(needle) >= 2 and needle in hay)
+
+
+def _level1_at(spec: ItemSpec, levels: list[str]) -> int | None:
+    """Index of the row level that is the spec's 一级事项, if any."""
+    wanted = _keys(spec.level1_names())
+    for i, lv in enumerate(levels):
+        for w in wanted:
+            if _contains(w, lv) or (len(lv) >= 2 and lv in w and 2 * len(lv) >= len(w)):
+                return i
+    return None
+
+
+def match_row(spec: ItemSpec, item: CatalogItem) -> str | None:
+    """"name", "content" or None: how `item` matches `spec` (see the module docstring)."""
+    levels = _levels(item)
+    start = 0
+    if spec.level1:
+        at = _level1_at(spec, levels)
+        if at is None:
+            return None
+        start = at + 1
+    names = _keys(spec.names())
+    runs = {"".join(levels[i:j]) for i in range(start, len(levels)) for j in range(i + 1, len(levels) + 1)}
+    if any(_contains(n, r) for n in names for r in runs):
+        return "name"
+    content = key(item.content)
+    if content and any(_contains(n, content) for n in names):
+        return "content"
+    return None
+
+
+def missing_elements(spec: ItemSpec, item: CatalogItem) -> list[str]:
+    """Elements of `spec.contains` that the row's 公开内容 (or its names) does not mention."""
+    text = key(item.content) + "|" + key(item.level2) + "|" + key(item.level3)
+    out = []
+    for element in spec.contains:
+        options = [element] if isinstance(element, str) else list(element)
+        if not any(k and k in text for k in (key(o) for o in options)):
+            out.append(options[0])
+    return out
+
+
+def find_item(spec: ItemSpec, items: list[CatalogItem]) -> Hit | None:
+    """The best row for `spec`: name matches before content matches, then the fewest
+    missing elements, then catalog order."""
+    hits = []
+    for item in items:
+        strength = match_row(spec, item)
+        if strength:
+            hits.append(Hit(item, strength, missing_elements(spec, item)))
+    if not hits:
+        return None
+    strong = [h for h in hits if h.strength == "name"] or hits
+    return min(strong, key=lambda h: len(h.missing))
+
+
+def suggest(spec: ItemSpec, items: list[CatalogItem], cutoff: float) -> CatalogItem | None:
+    """The row whose name is most like the spec's (at least `cutoff`), for "是否指…？"."""
+    by_text: dict[str, CatalogItem] = {}
+    for item in items:
+        levels = [p for p in (item.level1, item.level2, item.level3) if key(p)]
+        if spec.level1:
+            # The row's path from some level down, at least two levels long: a lone
+            # "办事指南" under another 一级事项 is no suggestion for "特困人员救助供养 / 办事指南".
+            texts = ["".join(levels[i:]) for i in range(max(len(levels) - 1, 1))]
+        else:
+            texts = [
+                "".join(levels[i:j]) for i in range(len(levels)) for j in range(i + 1, len(levels) + 1)
+            ]
+        for t in texts:
+            by_text.setdefault(t, item)
+    if spec.level1:
+        queries = [f"{l1}{n}" for l1 in spec.level1_names() for n in spec.names()]
+    else:
+        queries = spec.names()
+    best: tuple[float, int, CatalogItem] | None = None
+    order = {id(it): i for i, it in enumerate(items)}
+    for q in queries:
+        for text, score in best_matches(q, list(by_text), cutoff=cutoff, n=1):
+            item = by_text[text]
+            cand = (score, -order[id(item)], item)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    return best[2] if best else None

@@ -1,0 +1,86 @@
+"""A unit's catalog rows as the catalog kinds read them: lookup, row names, evidence refs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from gkcheck.checks.registry import CheckContext, Outcome, unknown
+from gkcheck.model import Catalog, CatalogItem, EvidenceRef
+
+NOT_CONFIGURED = "未提供本单位的主动公开事项目录（未配置目录来源），无法核验"
+
+
+@dataclass
+class Rows:
+    """Every row of every catalog of one unit, with how to name a row in a message."""
+
+    catalogs: list[Catalog]
+    items: list[CatalogItem]
+
+    @property
+    def several_files(self) -> bool:
+        return len({it.pos.file for it in self.items}) > 1
+
+    def where(self, item: CatalogItem) -> str:
+        """"第12行" (with the file name when the unit has several catalog files)."""
+        pos = item.pos
+        if pos.row is None:
+            return pos.location()
+        text = f"第{pos.row}行"
+        return f"{PurePath(pos.file).name} {text}" if self.several_files else text
+
+
+def rows_of(ctx: CheckContext) -> tuple[Rows | None, Outcome | None]:
+    """The unit's rows, or the `unknown` outcome that says why there are none to check.
+
+    Used by every catalog kind except `catalog.exists`, for which a missing catalog is the
+    finding itself: the others have nothing to judge without rows.
+    """
+    cats = ctx.evidence.catalogs
+    if cats is None:
+        return None, unknown(NOT_CONFIGURED)
+    items = [it for c in cats for it in c.items]
+    if not items:
+        if ctx.evidence.catalog_errors:
+            errs = "；".join(ctx.evidence.catalog_errors[:3])
+            return None, unknown(f"本单位的目录无法读取，无法核验：{errs}")
+        return None, unknown("未找到本单位目录的任何条目，无法核验（目录缺失由“目录存在”规则报告）")
+    return Rows(list(cats), items), None
+
+
+def label(item: CatalogItem) -> str:
+    return item.full_name or "（未命名事项）"
+
+
+def short(text: str, limit: int = 40) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def item_ref(item: CatalogItem, quote: str | None = None) -> EvidenceRef:
+    pos = item.pos
+    return EvidenceRef(
+        source="catalog",
+        location=pos.location(),
+        title=item.full_name or None,
+        date=item.updated,
+        quote=quote,
+        file=pos.file,
+        sheet=pos.sheet,
+        row=pos.row,
+    )
+
+
+def catalog_ref(cat: Catalog) -> EvidenceRef:
+    return EvidenceRef(
+        source="catalog",
+        location=cat.path,
+        title=cat.title or None,
+        date=cat.updated,
+        file=cat.path,
+    )
+
+
+def catalog_name(cat: Catalog) -> str:
+    return cat.title or PurePath(cat.path).name

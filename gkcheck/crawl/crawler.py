@@ -1,0 +1,434 @@
+"""Crawl the configured columns into the store.
+
+For each column: fetch its list pages (following the profile's pagination up to
+max_pages, stopping on loops), record every page with the posts read from it, then, if
+the column wants bodies, fetch each post's page and record its main text, links and
+attachments. Pages are committed one by one, so a crawl stopped at any point resumes
+with `resume=True` where it stopped; a later crawl sends conditional requests
+(If-None-Match / If-Modified-Since) and re-reads the stored text on 304.
+
+A column whose list could not be fetched completely (first page failed, a later page
+failed, a page cut at the size cap) is recorded as `unreachable` with the reason, so
+checks answer `unknown` for it and never report a post missing because a fetch failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import threading
+import time
+from collections import Counter, deque
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gkcheck.crawl.body import Body, extract_body, is_attachment
+from gkcheck.crawl.config import ColumnConfig, SitesConfig, UnitSites
+from gkcheck.crawl.extract import ListItem, parse_list
+from gkcheck.crawl.fetch import FetchResult, Fetcher, host_of
+from gkcheck.crawl.store import PageRecord, Store
+from gkcheck.errors import ConfigError, SourceError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlStats:
+    crawl_id: int = 0
+    resumed: bool = False
+    pages: int = 0  # pages fetched with a 2xx answer in this run (list and body)
+    list_pages: int = 0
+    body_pages: int = 0
+    not_modified: int = 0  # 304 answers to conditional requests
+    skipped: int = 0  # already fetched in the resumed crawl, not fetched again
+    bytes: int = 0
+    errors: Counter = field(default_factory=Counter)  # error kind -> pages
+    notes: Counter = field(default_factory=Counter)  # page_cap, loop, offsite_link, offsite_page
+    failures: list[dict] = field(default_factory=list)  # url, unit, column, kind, error
+    columns_ok: int = 0
+    columns_unreachable: int = 0
+    posts: int = 0  # posts listed (sum over columns)
+    requests: int = 0  # HTTP requests sent, retries and redirects included
+    seconds: float = 0.0
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def as_dict(self) -> dict:
+        return {
+            "crawl_id": self.crawl_id,
+            "resumed": self.resumed,
+            "pages": self.pages,
+            "list_pages": self.list_pages,
+            "body_pages": self.body_pages,
+            "not_modified": self.not_modified,
+            "skipped": self.skipped,
+            "bytes": self.bytes,
+            "errors": dict(self.errors),
+            "notes": dict(self.notes),
+            "failures": list(self.failures),
+            "columns_ok": self.columns_ok,
+            "columns_unreachable": self.columns_unreachable,
+            "posts": self.posts,
+            "requests": self.requests,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def summary_zh(self) -> str:
+        parts = [
+            f"抓取 {self.pages} 页（列表 {self.list_pages}，正文 {self.body_pages}）",
+            f"未变化(304) {self.not_modified}",
+        ]
+        if self.skipped:
+            parts.append(f"续抓跳过 {self.skipped}")
+        parts.append(f"错误 {self.error_count}")
+        parts.append(f"栏目 正常 {self.columns_ok} / 无法访问 {self.columns_unreachable}")
+        parts.append(f"文章 {self.posts}")
+        parts.append(f"{self.bytes / 1024:.0f} KB，用时 {self.seconds:.1f} 秒")
+        text = "，".join(parts)
+        if self.errors:
+            text += "\n错误分类：" + "，".join(f"{ERROR_ZH.get(k, k)} {n}" for k, n in sorted(self.errors.items()))
+        return text
+
+
+ERROR_ZH = {
+    "timeout": "超时",
+    "connection": "无法连接",
+    "reset": "连接重置",
+    "too_large": "页面过大已截断",
+    "redirect_loop": "重定向循环",
+    "too_many_redirects": "重定向过多",
+    "offsite": "站外地址",
+    "robots": "robots.txt 禁止",
+    "robots_unavailable": "robots.txt 无法获取",
+    "invalid_url": "网址无效",
+    "internal": "内部错误",
+}
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _select(sites: SitesConfig, units: list[str] | None, unit_names: dict[str, str] | None) -> list[UnitSites]:
+    if not units:
+        return list(sites.units)
+
+    def key(name: str) -> str:
+        return unit_names.get(name, name) if unit_names else name
+
+    wanted = {key(u): u for u in units}
+    chosen = [u for u in sites.units if key(u.unit) in wanted]
+    found = {key(u.unit) for u in chosen}
+    missing = [name for k, name in wanted.items() if k not in found]
+    if missing:
+        known = "、".join(u.unit for u in sites.units)
+        raise ConfigError(f"单位“{'、'.join(missing)}”不在网站栏目配置中（配置中有：{known}）", sites.path, "units")
+    return chosen
+
+
+def crawl(
+    sites: SitesConfig,
+    store_path: str | Path,
+    *,
+    units: list[str] | None = None,
+    resume: bool = False,
+    base: str | None = None,
+    concurrency: int | None = None,
+    delay: float | None = None,
+    progress=None,
+    unit_names: dict[str, str] | None = None,
+) -> CrawlStats:
+    """Crawl the columns of `sites` (all units, or `units`) into the store at `store_path`.
+
+    `base` replaces `{base}` in URLs. `resume` continues the last unfinished crawl without
+    refetching what it already has. `progress` receives events (see gkcheck.crawl.progress).
+    `unit_names` (optional) maps names/aliases to unit ids so `units` may use any of them.
+    """
+    if concurrency is not None and concurrency < 1:
+        raise ConfigError("并发数应至少为 1", None, "--concurrency")
+    if delay is not None and delay < 0:
+        raise ConfigError("请求间隔不能为负数", None, "--delay")
+    t0 = time.monotonic()
+    store = Store(store_path)
+    stats = CrawlStats()
+    try:
+        previous = store.unfinished_crawl() if resume else None
+        if resume and previous is not None:
+            crawl_id = previous["id"]
+            if base is None:
+                base = previous["base"]
+            if units is None:
+                units = previous["units"]
+            store.reopen_crawl(crawl_id)
+            stats.resumed = True
+        else:
+            crawl_id = None
+        cfg = sites.with_base(base)
+        selected = _select(cfg, units, unit_names)
+        if crawl_id is None:
+            crawl_id = store.begin_crawl(
+                str(sites.path) if sites.path else None, base, [u.unit for u in selected] if units else None
+            )
+        stats.crawl_id = crawl_id
+        fetcher = Fetcher(cfg.defaults, cfg.hosts(), concurrency=concurrency, delay=delay)
+        run = _Run(cfg, store, crawl_id, fetcher, stats, progress)
+        try:
+            run.execute(selected)
+        except BaseException:
+            run.stop.set()
+            store.finish_crawl(crawl_id, "interrupted")
+            raise
+        finally:
+            stats.requests = fetcher.requests_made
+            fetcher.close()
+        store.finish_crawl(crawl_id, "done")
+    except sqlite3.DatabaseError as exc:
+        raise SourceError(f"抓取数据库读写失败（{exc}）；已抓取的数据未被删除", store_path) from None
+    finally:
+        stats.seconds = time.monotonic() - t0
+        store.close()
+    if progress is not None:
+        progress.finish(stats)
+    return stats
+
+
+class _Run:
+    def __init__(self, cfg: SitesConfig, store: Store, crawl_id: int, fetcher: Fetcher, stats: CrawlStats, progress):
+        self.cfg = cfg
+        self.store = store
+        self.crawl_id = crawl_id
+        self.fetcher = fetcher
+        self.stats = stats
+        self.progress = progress
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.claimed: set[str] = set()
+        self.today = dt.date.today()
+
+    # -- orchestration -------------------------------------------------------------------
+
+    def execute(self, units: list[UnitSites]) -> None:
+        jobs = [(u, c) for u in units for c in u.columns]
+        if self.progress is not None:
+            self.progress.start(len(jobs))
+        hosts = max(1, len({host_of(c.url) for _, c in jobs}))
+        workers = max(2, min(32, hosts * self.fetcher.concurrency + 1))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gkcrawl")
+        try:
+            pending = {pool.submit(self._column_job, u, c) for u, c in jobs}
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                for f in done:
+                    more = f.result()  # re-raises _Stopped / KeyboardInterrupt from workers
+                    for job in more or ():
+                        pending.add(pool.submit(self._body_job, *job))
+        except BaseException:
+            self.stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+    def _check_stop(self) -> None:
+        if self.stop.is_set():
+            raise _Stopped()
+
+    def _fail(self, res_kind: str, url: str, unit: str, column: str, error: str | None) -> None:
+        with self.lock:
+            self.stats.errors[res_kind] += 1
+            self.stats.failures.append({"url": url, "unit": unit, "column": column, "kind": res_kind, "error": error})
+
+    def _note(self, kind: str) -> None:
+        with self.lock:
+            self.stats.notes[kind] += 1
+
+    # -- one page ------------------------------------------------------------------------
+
+    def _fetch(self, url: str, kind: str, unit: str, column: str) -> tuple[PageRecord | None, str | None, FetchResult | None]:
+        """(record to store, text, fetch result); record None = already in this crawl."""
+        self._check_stop()
+        row = self.store.page(self.crawl_id, url)
+        if row is not None and row["status"] is not None and (200 <= row["status"] < 300 or row["status"] == 304):
+            if row["error_kind"] in (None, "too_large"):
+                stored = self.store.content(url)
+                with self.lock:
+                    self.stats.skipped += 1
+                if self.progress is not None:
+                    self.progress.page(kind=kind, unit=unit, column=column, url=url, status="skipped")
+                return None, stored["text"] if stored else None, None
+        prev = self.store.content(url)
+        use_prev = prev is not None and not prev["truncated"]
+        res = self.fetcher.fetch(
+            url,
+            etag=prev["etag"] if use_prev else None,
+            last_modified=prev["last_modified"] if use_prev else None,
+        )
+        rec = PageRecord(
+            url=url, kind=kind, unit=unit, column=column, status=res.status, etag=res.etag,
+            last_modified=res.last_modified, bytes=len(res.content), truncated=res.truncated,
+            error_kind=res.error_kind, error=res.error, final_url=res.final_url, attempts=res.attempts,
+            elapsed=round(res.elapsed, 3), content_type=res.content_type,
+        )  # fmt: skip
+        text = None
+        if res.not_modified and prev is not None:
+            rec.etag = res.etag or prev["etag"]
+            rec.last_modified = res.last_modified or prev["last_modified"]
+            rec.content_type = prev["content_type"]
+            rec.encoding = prev["encoding"]
+            text = prev["text"]
+            with self.lock:
+                self.stats.not_modified += 1
+        elif res.ok:
+            if res.is_html:
+                text, codec, _how = res.decoded()
+                rec.encoding = codec
+                rec.text = text
+            with self.lock:
+                self.stats.pages += 1
+                self.stats.bytes += len(res.content)
+                if kind == "list":
+                    self.stats.list_pages += 1
+                else:
+                    self.stats.body_pages += 1
+        elif res.not_modified:  # 304 without anything stored: treat as a failure
+            rec.error_kind, rec.error = "http_304", "服务器返回 304，但本地没有该页的存档"
+        if rec.error_kind:
+            self._fail(rec.error_kind, url, unit, column, rec.error)
+        if self.progress is not None:
+            self.progress.page(
+                kind=kind, unit=unit, column=column, url=url, status=res.status,
+                error_kind=rec.error_kind, error=rec.error, bytes=len(res.content),
+            )  # fmt: skip
+        return rec, text, res
+
+    # -- a column --------------------------------------------------------------------------
+
+    def _column_job(self, unit: UnitSites, col: ColumnConfig):
+        try:
+            return self._column(unit, col)
+        except (_Stopped, sqlite3.Error):
+            raise
+        except Exception as exc:  # a bug must not sink the whole audit: record and go on
+            log.exception("crawling %s/%s failed", unit.unit, col.name)
+            self._fail("internal", col.url, unit.unit, col.name, f"内部错误：{exc!r}")
+            self.store.finish_column(
+                self.crawl_id, unit.unit, col.name, status="unreachable", error=f"内部错误：{exc!r}",
+                note=None, pages=0, posts=0,
+            )  # fmt: skip
+            return []
+
+    def _column(self, unit: UnitSites, col: ColumnConfig) -> list[tuple]:
+        u, name = unit.unit, col.name
+        self.store.start_column(self.crawl_id, u, name, col.url, col.profile)
+        max_pages = col.max_pages or self.cfg.defaults.max_pages
+        queue = deque([col.url])
+        queued = {col.url}
+        visited: list[str] = []
+        posts: dict[str, ListItem] = {}
+        problems: list[str] = []
+        notes: list[str] = []
+        position = 0
+        while queue:
+            if len(visited) >= max_pages:
+                notes.append(f"已达页数上限 {max_pages} 页，其余 {len(queue)} 个分页未抓取")
+                self._note("page_cap")
+                break
+            url = queue.popleft()
+            visited.append(url)
+            rec, text, res = self._fetch(url, "list", u, name)
+            page_no = len(visited)
+            if text is None:
+                if rec is not None:
+                    if rec.error_kind is None and res is not None and res.ok:
+                        rec.error_kind, rec.error = "not_html", f"不是网页（{res.content_type}）"
+                        self._fail("not_html", url, u, name, rec.error)
+                    self.store.record_page(self.crawl_id, rec)
+                    problems.append(f"第{page_no}页 {url}：{rec.error}")
+                else:
+                    problems.append(f"第{page_no}页 {url}：存档缺失")
+                continue
+            page_url = (res.final_url if res is not None else None) or url
+            page = parse_list(text, page_url, col.profile, col.selectors, ref_date=self.today)
+            new = [it for it in page.items if it.url not in posts]
+            if rec is not None:
+                self.store.record_list_page(self.crawl_id, rec, new, position)
+            position += len(new)
+            for it in new:
+                posts[it.url] = it
+            if rec is not None and rec.truncated:
+                problems.append(f"第{page_no}页 {url}：{rec.error}")
+            if page_no > 1 and page.items and not new:
+                notes.append(f"第{page_no}页（{url}）与之前的页面内容相同，判定为分页循环，停止翻页")
+                self._note("loop")
+                break
+            for nxt in page.next_urls:
+                if nxt in queued:
+                    if len(page.next_urls) == 1 and nxt != url and nxt in visited:
+                        notes.append(f"第{page_no}页的“下一页”指回已抓取的 {nxt}，判定为分页循环")
+                        self._note("loop")
+                    continue
+                if not self.fetcher.allowed_url(nxt):
+                    notes.append(f"分页链接在配置的网站之外，未跟随：{nxt}")
+                    self._note("offsite_page")
+                    continue
+                queued.add(nxt)
+                queue.append(nxt)
+        offsite = [p for p in posts.values() if not self.fetcher.allowed_url(p.url)]
+        if offsite:
+            self._note("offsite_link")
+        status = "unreachable" if problems else "ok"
+        error = "；".join(problems[:3]) + (f"；另有{len(problems) - 3}页失败" if len(problems) > 3 else "") if problems else None
+        self.store.finish_column(
+            self.crawl_id, u, name, status=status, error=error, note="；".join(notes) or None,
+            pages=len(visited), posts=len(posts),
+        )  # fmt: skip
+        with self.lock:
+            self.stats.posts += len(posts)
+            if status == "ok":
+                self.stats.columns_ok += 1
+            else:
+                self.stats.columns_unreachable += 1
+        if self.progress is not None:
+            self.progress.column_done(unit=u, column=name, status=status, posts=len(posts), error=error)
+        if not col.bodies:
+            return []
+        return [(u, name, p) for p in posts.values()]
+
+    # -- a post's page -----------------------------------------------------------------------
+
+    def _body_job(self, unit: str, column: str, item: ListItem) -> None:
+        try:
+            self._body(unit, column, item)
+        except (_Stopped, sqlite3.Error):
+            raise
+        except Exception as exc:
+            log.exception("body of %s failed", item.url)
+            self._fail("internal", item.url, unit, column, f"内部错误：{exc!r}")
+
+    def _body(self, unit: str, column: str, item: ListItem) -> None:
+        url = item.url
+        with self.lock:
+            if url in self.claimed:
+                return
+            self.claimed.add(url)
+        if not self.fetcher.allowed_url(url):
+            self.store.record_body_skip(self.crawl_id, url, "offsite", "站外链接，未抓取正文")
+            return
+        if is_attachment(url):
+            self.store.record_body_skip(
+                self.crawl_id, url, "attachment", "文章链接是附件文件，未解析正文", attachments=[(url, item.title)]
+            )
+            return
+        rec, text, res = self._fetch(url, "body", unit, column)
+        if rec is None:
+            return  # recorded in this crawl already (resume)
+        body = None
+        if text is not None and rec.status != 304:
+            body = extract_body(text, rec.final_url or url)
+        elif res is not None and res.ok and not res.is_html:
+            body = Body(text="", attachments=[(rec.final_url or url, item.title)])
+            rec.error_kind = None
+        self.store.record_body_page(self.crawl_id, rec, body)

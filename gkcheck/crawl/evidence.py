@@ -1,0 +1,105 @@
+"""Build each unit's column evidence (gkcheck.model.Column) from the crawl store.
+
+For every column of the sites config: the newest finished crawl of that column gives
+its status (ok, or unreachable with the reason) and the posts it listed, in listing
+order, with first/last seen and, where fetched, body text, links and attachments.
+A column never crawled is `not_crawled`. Checks answer `unknown` for both unreachable
+and not_crawled columns: a failed fetch is never an empty column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from gkcheck.crawl.config import SitesConfig
+from gkcheck.crawl.store import Store
+from gkcheck.errors import ConfigError, SourceError
+from gkcheck.model.web import Attachment, Column, Post
+
+
+def _date(v: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(v) if v else None
+
+
+def _datetime(v: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(v) if v else None
+
+
+def _post(row: dict) -> Post:
+    body_error = row["body_error"]
+    has_body = row["body_url"] is not None
+    attachments = [Attachment(url=a[0], title=a[1] or "") for a in json.loads(row["attachments"] or "[]")]
+    return Post(
+        title=row["title"],
+        url=row["url"],
+        date=_date(row["date"]) or _date(row["body_date"]),
+        first_seen=_datetime(row["first_seen"]),
+        last_seen=_datetime(row["last_seen"]),
+        # text fetched earlier is not shown when the latest fetch failed
+        body=row["body"] if has_body and not body_error else None,
+        body_status=row["body_status"] if has_body else None,
+        body_error=body_error,
+        links=json.loads(row["links"] or "[]") if has_body else [],
+        attachments=attachments,
+    )
+
+
+def unit_ids(sites: SitesConfig, unit_names: dict[str, str]) -> list[str]:
+    """The unit id of each sites-config unit, in order; ConfigError for an unknown one."""
+    out = []
+    for i, u in enumerate(sites.units):
+        uid = unit_names.get(u.unit)
+        if uid is None:
+            raise ConfigError(
+                f"单位“{u.unit}”不在规则包的单位表中（请写单位全称、简称或编号）", sites.path, f"units[{i}].unit"
+            )
+        out.append(uid)
+    return out
+
+
+def columns_from_store(
+    store_path: str | Path, sites: SitesConfig, unit_names: dict[str, str]
+) -> dict[str, dict[str, Column]]:
+    """unit id -> column name -> Column, for every column the sites config names."""
+    ids = unit_ids(sites, unit_names)
+    out: dict[str, dict[str, Column]] = {}
+    path = Path(store_path)
+    store = Store(path, create=False) if path.exists() else None
+    try:
+        for i, (uid, unit) in enumerate(zip(ids, sites.units)):
+            cols = out.setdefault(uid, {})
+            for j, col in enumerate(unit.columns):
+                if col.name in cols:
+                    raise ConfigError(
+                        f"单位“{unit.unit}”的栏目“{col.name}”在网站栏目配置中出现了两次",
+                        sites.path,
+                        f"units[{i}].columns[{j}].name",
+                    )
+                cols[col.name] = _column(store, uid, unit.unit, col)
+    except sqlite3.DatabaseError as exc:
+        raise SourceError(f"抓取数据库读取失败（{exc}）；文件未做任何改动", path) from None
+    finally:
+        if store is not None:
+            store.close()
+    return out
+
+
+def _column(store: Store | None, uid: str, unit: str, col) -> Column:
+    url = None if "{base}" in col.url else col.url
+    row = store.latest_column(unit, col.name) if store is not None else None
+    if row is None:
+        return Column(unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取")
+    posts = [_post(r) for r in store.column_posts(row["crawl_id"], unit, col.name)]
+    return Column(
+        unit=uid,
+        name=col.name,
+        url=row["url"],
+        status="ok" if row["status"] == "ok" else "unreachable",
+        error=row["error"] if row["status"] != "ok" else None,
+        fetched_at=_datetime(row["finished_at"]),
+        pages=row["pages"] or 0,
+        posts=posts,
+    )

@@ -1,0 +1,347 @@
+"""List pages: the posts a column lists (title, link, date) and where its next pages are.
+
+Profiles (the `profile` of a column in the sites config):
+
+- generic: links with a date nearby (in the same list item or table row); the largest
+  family of such items is the list, sidebars of "热点" are left out. Next pages via a
+  "下一页" link, or `createPageHTML(...)` if the page has it.
+- trs: TRS WCM; the same items, pages from `createPageHTML(N, cur, "index", "html")`:
+  index.html, index_1.html … index_{N-1}.html.
+- hanweb: Hanweb JCMS; records are CDATA inside `<script type="text/xml"><datastore>`;
+  further records come from the `nextgroup` data proxy, paged by query string
+  (`startrecord`, `endrecord`, `perpage`).
+- css: a custom page described by CSS selectors (item, title, link, date, next).
+
+Dates: 2024-06-24, 2024/6/24, 2024.06.24, 2024年6月24日, and [06-24] whose year comes
+from the link (`t20240624_1.html`, `/art/2024/6/24/`), else from the neighbouring items
+(lists run newest first), else from the fetch date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from gkcheck.crawl.config import Selectors
+from gkcheck.crawl.html import absolute, base_url, drop, link_title, soup_of, squash
+from gkcheck.text.dates import date_from_url, find_dates
+
+
+@dataclass
+class ListItem:
+    title: str
+    url: str
+    date: dt.date | None = None
+    date_how: str | None = None  # list | list_md (year inferred) | None
+
+
+@dataclass
+class ListPage:
+    items: list[ListItem] = field(default_factory=list)
+    next_urls: list[str] = field(default_factory=list)  # pages to fetch after this one, in order
+    total_pages: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_list(
+    html: str,
+    url: str,
+    profile: str = "generic",
+    selectors: Selectors | None = None,
+    *,
+    ref_date: dt.date | None = None,
+) -> ListPage:
+    """Items and next pages of one list page. Never raises on odd HTML."""
+    ref_date = ref_date or dt.date.today()
+    if profile == "hanweb":
+        return _hanweb(html, url, ref_date)
+    soup = soup_of(html)
+    base = base_url(soup, url)
+    if profile == "css":
+        assert selectors is not None
+        return _css(soup, base, selectors, ref_date)
+    trs = _trs_pages(html, url)
+    drop(soup)
+    page = ListPage(items=_dated_links(soup, base, url, ref_date))
+    if trs is not None:
+        page.total_pages, page.next_urls = trs
+    elif profile == "trs":
+        page.notes.append("未找到 createPageHTML 分页脚本，按单页处理")
+        page.next_urls = _next_link(soup, base)
+    else:
+        page.next_urls = _next_link(soup, base)
+    return page
+
+
+# -- dates ----------------------------------------------------------------------------
+
+
+def _item_date(text: str, link: str, prev: dt.date | None, ref: dt.date) -> tuple[dt.date | None, str | None]:
+    """The date in an item's text (without its title); month-day forms get a year."""
+    full = find_dates(text)
+    if full:
+        return full[0][0], "list"
+    from_url = date_from_url(link)
+    year = from_url.year if from_url else (prev.year if prev else ref.year)
+    md = find_dates(text, default_year=year)
+    if not md:
+        return None, None
+    d = md[0][0]
+    if from_url is None:
+        # Lists run newest first: a month-day after the previous item's is a year earlier;
+        # with no previous item, a date after the fetch date is last year's.
+        limit = prev or ref
+        if d > limit:
+            try:
+                d = d.replace(year=d.year - 1)
+            except ValueError:  # 02-29
+                d = d.replace(year=d.year - 1, day=28)
+    return d, "list_md"
+
+
+def _text_without(el: Tag, a: Tag) -> str:
+    """The element's text with the link's own text (the title) taken out."""
+    full = el.get_text(" ")
+    own = a.get_text(" ")
+    if own:
+        full = full.replace(own, " ", 1)
+    return squash(full)
+
+
+# -- generic / trs ----------------------------------------------------------------------
+
+_SIDEBAR = re.compile(r"side|right|left|hot|rank|nav|menu|foot|header|top|link|friend|banner|tab_?hd|zt", re.I)
+
+
+def _title_like(a: Tag) -> bool:
+    return len(link_title(a)) >= 4
+
+
+def _signature(el: Tag) -> tuple:
+    sig = []
+    node: Tag | None = el
+    while isinstance(node, Tag) and node.name not in ("body", "html", "[document]"):
+        cls = " ".join(sorted(node.get("class") or []))
+        ident = node.get("id") or ""
+        sig.append((node.name, cls, "" if re.search(r"\d", ident) else ident))
+        node = node.parent
+    return tuple(sig)
+
+
+def _dated_links(root: BeautifulSoup | Tag, base: str, page_url: str, ref: dt.date) -> list[ListItem]:
+    found: list[tuple[tuple, ListItem, str]] = []  # (signature of the item element, item, its text)
+    for a in root.find_all("a", href=True):
+        link = absolute(a.get("href"), base)
+        if link is None or not _title_like(a):
+            continue
+        node, item_el, text = a, None, ""
+        for _ in range(5):
+            parent = node.parent
+            if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+                break
+            if sum(1 for x in parent.find_all("a", href=True) if _title_like(x)) > 1:
+                break
+            text = _text_without(parent, a)
+            if find_dates(text) or find_dates(text, default_year=ref.year):
+                item_el = parent
+                break
+            node = parent
+        if item_el is not None:
+            found.append((_signature(item_el), ListItem(link_title(a), link), text))
+    if not found:
+        return []
+    groups: dict[tuple, list[tuple[ListItem, str]]] = defaultdict(list)
+    for sig, item, text in found:
+        groups[sig].append((item, text))
+    col_dir = page_url.rsplit("/", 1)[0] + "/"
+
+    def score(sig: tuple) -> float:
+        items = groups[sig]
+        s = len(items) + sum(1 for it, _ in items if it.url.startswith(col_dir))
+        if any(_SIDEBAR.search(f"{c} {i}") for _, c, i in sig):
+            s *= 0.3
+        return s
+
+    best = max(groups, key=score)
+    out: list[ListItem] = []
+    seen: set[str] = set()
+    prev: dt.date | None = None
+    for item, text in groups[best]:
+        if item.url in seen:
+            continue
+        seen.add(item.url)
+        item.date, item.date_how = _item_date(text, item.url, prev, ref)
+        if item.date:
+            prev = item.date
+        out.append(item)
+    return out
+
+
+_CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
+_VAR_NUM = r"(?:var\s+|\b){name}\s*=\s*['\"]?(\d+)"
+
+
+def _trs_pages(html: str, url: str) -> tuple[int, list[str]] | None:
+    """(page count, URLs of the other pages) from a TRS createPageHTML(...) call."""
+    for m in _CREATE_PAGE.finditer(html):
+        args = [a.strip() for a in m.group(1).split(",")]
+        nums: list[int] = []
+        strs: list[str] = []
+        for a in args:
+            if re.fullmatch(r"\d+", a):
+                nums.append(int(a))
+            elif re.fullmatch(r"""(['"]).*\1""", a):
+                strs.append(a[1:-1])
+            elif re.fullmatch(r"[A-Za-z_$][\w$]*", a):
+                v = re.search(_VAR_NUM.format(name=re.escape(a)), html)
+                if v:
+                    nums.append(int(v.group(1)))
+        if len(nums) < 2 or len(strs) < 2:
+            continue
+        count, name, ext = nums[0], strs[-2], strs[-1]
+        if count < 1 or not re.fullmatch(r"[\w\-]+", name) or not re.fullmatch(r"\w+", ext):
+            continue
+        pages = [urljoin(url, f"{name}.{ext}" if k == 0 else f"{name}_{k}.{ext}") for k in range(count)]
+        return count, [p for p in pages if p != url]
+    return None
+
+
+_NEXT_TEXT = {"下一页", "下页", "后一页", "下一页>", "下一页>>", "下一页 >", "下一页 >>", ">", ">>", "›", "»", "next"}
+
+
+def _next_link(soup: BeautifulSoup | Tag, base: str) -> list[str]:
+    for a in soup.find_all("a"):
+        text = squash(a.get_text(" ")).lower()
+        title = squash(a.get("title") if isinstance(a.get("title"), str) else "")
+        if text in _NEXT_TEXT or title == "下一页" or text.startswith("下一页"):
+            link = absolute(a.get("href"), base)
+            if link:
+                return [link]
+    return []
+
+
+# -- css --------------------------------------------------------------------------------
+
+
+def _css(soup: BeautifulSoup, base: str, sel: Selectors, ref: dt.date) -> ListPage:
+    page = ListPage()
+    prev: dt.date | None = None
+    seen: set[str] = set()
+    for item in soup.select(sel.item):
+        title_el = item.select_one(sel.title) if sel.title else item.find("a", href=True)
+        if not isinstance(title_el, Tag):
+            continue
+        if sel.link:
+            link_el = item.select_one(sel.link)
+        elif title_el.name == "a":
+            link_el = title_el
+        else:
+            link_el = title_el.find("a", href=True) or item.find("a", href=True)
+        if not isinstance(link_el, Tag):
+            continue
+        link = absolute(link_el.get("href"), base)
+        title = link_title(title_el) if title_el.name == "a" else squash(title_el.get_text(" "))
+        if title_el.name != "a" and isinstance(link_el, Tag) and link_el.get("title") and title.endswith(("…", "...")):
+            title = link_title(link_el)
+        if not link or not title or link in seen:
+            continue
+        seen.add(link)
+        if sel.date:
+            date_el = item.select_one(sel.date)
+            text = squash(date_el.get_text(" ")) if isinstance(date_el, Tag) else ""
+        else:
+            text = _text_without(item, title_el)
+        d, how = _item_date(text, link, prev, ref)
+        if d:
+            prev = d
+        page.items.append(ListItem(title, link, d, how))
+    if sel.next:
+        nxt = soup.select_one(sel.next)
+        if isinstance(nxt, Tag):
+            link = absolute(nxt.get("href"), base)
+            if link:
+                page.next_urls = [link]
+    return page
+
+
+# -- hanweb -----------------------------------------------------------------------------
+
+_DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
+_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
+_PERPAGE = re.compile(r"perpage\s*[:=]\s*['\"]?(\d+)", re.I)
+_PAGING_KEYS = ("startrecord", "endrecord", "perpage")
+
+
+def _hanweb(html: str, url: str, ref: dt.date) -> ListPage:
+    page = ListPage()
+    stores = _DATASTORE.findall(html)
+    if not stores:
+        page.notes.append("未找到大汉 datastore 数据，按普通列表页解析")
+        soup = soup_of(html)
+        base = base_url(soup, url)
+        drop(soup)
+        page.items = _dated_links(soup, base, url, ref)
+        page.next_urls = _next_link(soup, base)
+        return page
+    prev: dt.date | None = None
+    seen: set[str] = set()
+    total: int | None = None
+    nextgroup: str | None = None
+    for store in stores:
+        m = _TOTAL.search(store)
+        if m:
+            total = int(m.group(1))
+        ng = _NEXTGROUP.search(store)
+        if ng:
+            a = soup_of(ng.group(1)).find("a", href=True)
+            if isinstance(a, Tag):
+                nextgroup = absolute(a["href"], url)
+        for rec in _RECORD.findall(store):
+            frag = soup_of(rec)
+            drop(frag)
+            a = next((x for x in frag.find_all("a", href=True) if absolute(x.get("href"), url)), None)
+            if a is None:
+                continue
+            link = absolute(a.get("href"), url)
+            if link in seen:
+                continue
+            seen.add(link)
+            body = frag.body or frag
+            d, how = _item_date(_text_without(body, a), link, prev, ref)
+            if d:
+                prev = d
+            page.items.append(ListItem(link_title(a), link, d, how))
+    # Paging: the data proxy serves records startrecord..endrecord.
+    query = dict(parse_qsl(urlsplit(url).query))
+    if "startrecord" in query:
+        try:
+            offset = int(query["startrecord"]) - 1
+            group = int(query.get("endrecord", 0)) - offset
+        except ValueError:
+            offset, group = 0, 0
+        proxy = url
+    else:
+        offset, group, proxy = 0, 0, nextgroup
+    perpage = int(query.get("perpage") or (_PERPAGE.search(html).group(1) if _PERPAGE.search(html) else 15))
+    if group <= 0:
+        group = max(len(page.items), perpage * 3)
+    seen_count = offset + len(page.items)
+    if total is not None:
+        page.total_pages = -(-total // max(perpage, 1))
+    if proxy and page.items and (total is None or seen_count < total):
+        page.next_urls = [_with_paging(proxy, seen_count + 1, seen_count + group, perpage)]
+    return page
+
+
+def _with_paging(url: str, start: int, end: int, perpage: int) -> str:
+    parts = urlsplit(url)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _PAGING_KEYS]
+    pairs += [("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(perpage))]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs, safe="/"), ""))

@@ -1,0 +1,405 @@
+"""Polite HTTP fetching with requests: one session per host, bounded and spaced requests,
+robots.txt, retries with backoff, a redirect limit, a streamed size cap.
+
+`Fetcher.fetch(url)` never raises for network trouble: it returns a `FetchResult` whose
+`error_kind` / `error` say what went wrong (in Chinese for `error`), so the crawler can
+record every failure with its URL and reason and carry on.
+
+Error kinds (stable ids, counted in the crawl's statistics):
+timeout, connection, reset, http_NNN, too_large (the page was cut but is usable),
+redirect_loop, too_many_redirects, offsite (a URL or redirect outside the configured
+hosts), robots (robots.txt disallows it), robots_unavailable (robots.txt answered 5xx
+or not at all: RFC 9309 says not to crawl then), invalid_url.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.robotparser
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import requests
+import urllib3
+
+from gkcheck.crawl.config import Defaults
+from gkcheck.crawl.encoding import decode_html
+
+REDIRECTS = {301, 302, 303, 307, 308}
+RETRY_STATUS = {429, 500, 502, 503, 504}
+CHUNK = 64 * 1024
+
+
+@dataclass
+class FetchResult:
+    url: str  # as asked
+    final_url: str  # after redirects
+    status: int | None = None
+    content: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    truncated: bool = False
+    error_kind: str | None = None
+    error: str | None = None  # Chinese, for people
+    attempts: int = 0
+    elapsed: float = 0.0
+    redirects: list[str] = field(default_factory=list)
+    _text: tuple[str, str, str] | None = field(default=None, repr=False)
+    _location: str | None = field(default=None, repr=False)
+    _retry_after: float = field(default=0.0, repr=False)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304 and self.error_kind is None
+
+    @property
+    def ok(self) -> bool:
+        """A 2xx body arrived (possibly cut at the size cap: see `truncated`)."""
+        return self.status is not None and 200 <= self.status < 300 and (
+            self.error_kind is None or self.error_kind == "too_large"
+        )
+
+    @property
+    def failed(self) -> bool:
+        return not self.ok and not self.not_modified
+
+    @property
+    def is_html(self) -> bool:
+        ct = (self.content_type or "").split(";")[0].strip().lower()
+        if ct in ("", "text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain"):
+            return True
+        return False
+
+    def decoded(self) -> tuple[str, str, str]:
+        """(text, codec, how): see gkcheck.crawl.encoding.decode_html."""
+        if self._text is None:
+            self._text = decode_html(self.content, self.content_type, self.truncated)
+        return self._text
+
+    @property
+    def text(self) -> str:
+        return self.decoded()[0]
+
+
+class _HostState:
+    def __init__(self, concurrency: int, delay: float, user_agent: str):
+        self.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=concurrency, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update(
+            {
+                "User-Agent": user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                "Accept-Language": "zh-CN,zh;q=0.9",
+            }
+        )
+        self.semaphore = threading.BoundedSemaphore(concurrency)
+        self.lock = threading.Lock()
+        self.next_at = 0.0
+        self.delay = delay
+        self.robots_lock = threading.Lock()
+        self.robots: urllib.robotparser.RobotFileParser | None = None
+        self.robots_error: FetchResult | None = None  # robots.txt unavailable: crawl nothing
+        self.robots_done = False
+
+
+class _Deadline(Exception):
+    pass
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def clean_url(url: str) -> str:
+    """The URL without its #fragment."""
+    return urldefrag(url)[0]
+
+
+class Fetcher:
+    """Fetches pages of the allowed hosts politely. Thread-safe."""
+
+    def __init__(
+        self,
+        defaults: Defaults,
+        allowed_hosts: set[str],
+        *,
+        concurrency: int | None = None,
+        delay: float | None = None,
+    ):
+        self.d = defaults
+        self.allowed = {h.lower() for h in allowed_hosts}
+        self.concurrency = concurrency or defaults.concurrency_per_host
+        self.delay = defaults.delay if delay is None else delay
+        self._hosts: dict[str, _HostState] = {}
+        self._lock = threading.Lock()
+        self.requests_made = 0  # HTTP requests sent, retries and redirects included
+
+    # -- public ---------------------------------------------------------------------
+
+    def allowed_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.netloc.lower() in self.allowed
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        check_robots: bool = True,
+    ) -> FetchResult:
+        url = clean_url(url)
+        res = FetchResult(url=url, final_url=url)
+        t0 = time.monotonic()
+        current = url
+        chain = [url]
+        try:
+            while True:
+                if not self.allowed_url(current):
+                    if len(chain) > 1:
+                        return self._fail(res, "offsite", f"重定向到配置之外的网站，未跟随：{current}")
+                    return self._fail(res, "offsite", f"不在配置的网站范围内，未抓取：{current}")
+                if check_robots and self.d.robots:
+                    blocked = self._robots_block(current)
+                    if blocked is not None:
+                        kind, msg = blocked
+                        return self._fail(res, kind, msg)
+                headers = {}
+                if len(chain) == 1:
+                    if etag:
+                        headers["If-None-Match"] = etag
+                    if last_modified:
+                        headers["If-Modified-Since"] = last_modified
+                self._request(current, headers, res)
+                res.final_url = current
+                if res.error_kind and res.error_kind != "too_large":
+                    return res
+                if res.status in REDIRECTS and res._location:
+                    nxt = clean_url(urljoin(current, res._location))
+                    if nxt in chain:
+                        loop = " → ".join([*chain[chain.index(nxt):], nxt])
+                        return self._fail(res, "redirect_loop", f"重定向循环：{loop}")
+                    chain.append(nxt)
+                    res.redirects.append(nxt)
+                    if len(chain) - 1 > self.d.max_redirects:
+                        return self._fail(
+                            res, "too_many_redirects", f"重定向超过 {self.d.max_redirects} 次（最后一次到 {nxt}）"
+                        )
+                    current = nxt
+                    continue
+                if res.status in REDIRECTS:
+                    return self._fail(res, f"http_{res.status}", f"HTTP {res.status} 重定向缺少目标地址")
+                if res.status is not None and res.status >= 400:
+                    return self._fail(res, f"http_{res.status}", _http_reason(res.status))
+                return res
+        finally:
+            res.elapsed = time.monotonic() - t0
+
+    def close(self) -> None:
+        with self._lock:
+            for hs in self._hosts.values():
+                hs.session.close()
+            self._hosts.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- internals ------------------------------------------------------------------
+
+    @staticmethod
+    def _fail(res: FetchResult, kind: str, msg: str) -> FetchResult:
+        res.error_kind = kind
+        res.error = msg
+        return res
+
+    def _host(self, url: str) -> _HostState:
+        key = host_of(url)
+        with self._lock:
+            hs = self._hosts.get(key)
+            if hs is None:
+                hs = self._hosts[key] = _HostState(self.concurrency, self.delay, self.d.user_agent)
+            return hs
+
+    def _wait_turn(self, hs: _HostState) -> None:
+        with hs.lock:
+            now = time.monotonic()
+            start = max(now, hs.next_at)
+            hs.next_at = start + hs.delay
+        if start > now:
+            time.sleep(start - now)
+
+    def _request(self, url: str, headers: dict, res: FetchResult) -> None:
+        """One URL, with retries; fills res (status, content, headers or error)."""
+        hs = self._host(url)
+        res._location = None
+        res.status = None
+        res.error_kind = res.error = None
+        res.truncated = False
+        res.content = b""
+        for attempt in range(self.d.retries + 1):
+            if attempt:
+                wait = self.d.backoff * (2 ** (attempt - 1))
+                time.sleep(min(wait + res._retry_after, 30.0))
+            res.attempts += 1
+            res._retry_after = 0.0
+            res.error_kind = res.error = None
+            retry = self._attempt(hs, url, headers, res)
+            if not retry:
+                return
+
+    def _attempt(self, hs: _HostState, url: str, headers: dict, res: FetchResult) -> bool:
+        """One HTTP request; True if it failed in a way worth retrying."""
+        with hs.semaphore:
+            self._wait_turn(hs)
+            with self._lock:
+                self.requests_made += 1
+            t0 = time.monotonic()
+            try:
+                r = hs.session.get(
+                    url,
+                    headers=headers,
+                    timeout=tuple(self.d.timeout),
+                    allow_redirects=False,
+                    stream=True,
+                )
+            except requests.exceptions.ConnectTimeout:
+                self._fail(res, "timeout", f"连接超时（{self.d.timeout[0]:g} 秒）")
+                return True
+            except requests.exceptions.ReadTimeout:
+                self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无响应）")
+                return True
+            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, ValueError) as exc:
+                self._fail(res, "invalid_url", f"网址无效：{exc}")
+                return False
+            except requests.exceptions.RequestException as exc:
+                self._connection_error(res, exc)
+                return True
+            try:
+                res.status = r.status_code
+                res.content_type = r.headers.get("Content-Type")
+                res.etag = r.headers.get("ETag")
+                res.last_modified = r.headers.get("Last-Modified")
+                if r.status_code in RETRY_STATUS:
+                    res._retry_after = _retry_after(r.headers.get("Retry-After"))
+                    self._fail(res, f"http_{r.status_code}", _http_reason(r.status_code))
+                    return True
+                if r.status_code in REDIRECTS:
+                    res._location = r.headers.get("Location")
+                    return False
+                if r.status_code == 304 or r.status_code >= 400:
+                    return False
+                self._read_body(r, res, t0)
+                return False
+            except _Deadline:
+                self._fail(res, "timeout", f"超过单页总时限 {self.d.max_seconds:g} 秒，已放弃")
+                res.content = b""
+                return True
+            except requests.exceptions.RequestException as exc:
+                self._connection_error(res, exc)
+                res.content = b""
+                return True
+            finally:
+                r.close()
+
+    def _read_body(self, r: requests.Response, res: FetchResult, t0: float) -> None:
+        buf = bytearray()
+        cap = self.d.max_bytes
+        for chunk in r.iter_content(CHUNK):
+            if time.monotonic() - t0 > self.d.max_seconds:
+                raise _Deadline()
+            buf += chunk
+            if len(buf) > cap:
+                del buf[cap:]
+                res.truncated = True
+                break
+        res.content = bytes(buf)
+        if res.truncated:
+            declared = r.headers.get("Content-Length")
+            size = f"（声明大小 {int(declared):,} 字节）" if declared and declared.isdigit() else ""
+            self._fail(res, "too_large", f"页面超过大小上限 {cap:,} 字节，已截断{size}")
+
+    def _connection_error(self, res: FetchResult, exc: Exception) -> None:
+        inner = exc.args[0] if exc.args else None
+        text = f"{exc!r} {inner!r}"
+        if isinstance(inner, urllib3.exceptions.ReadTimeoutError) or "Read timed out" in text:
+            self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无数据）")
+        elif "reset" in text.lower() or "RemoteDisconnected" in text or "aborted" in text.lower():
+            self._fail(res, "reset", "连接被服务器重置或中断")
+        elif isinstance(exc, requests.exceptions.ChunkedEncodingError):
+            self._fail(res, "reset", "传输中断（响应不完整）")
+        else:
+            self._fail(res, "connection", f"无法连接：{_short(exc)}")
+
+    def _robots_block(self, url: str) -> tuple[str, str] | None:
+        hs = self._host(url)
+        with hs.robots_lock:
+            if not hs.robots_done:
+                self._load_robots(hs, url)
+                hs.robots_done = True
+        if hs.robots_error is not None:
+            e = hs.robots_error
+            return (
+                "robots_unavailable",
+                f"robots.txt 无法获取（{e.error or e.status}），按 robots 协议不抓取该网站",
+            )
+        if hs.robots is not None and not hs.robots.can_fetch(self.d.user_agent, url):
+            return "robots", "robots.txt 禁止抓取该路径"
+        return None
+
+    def _load_robots(self, hs: _HostState, url: str) -> None:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        r = self.fetch(robots_url, check_robots=False)
+        if r.ok:
+            rp = urllib.robotparser.RobotFileParser(robots_url)
+            rp.parse(r.content.decode("utf-8", errors="replace").splitlines())
+            hs.robots = rp
+            cd = rp.crawl_delay(self.d.user_agent)
+            if cd:
+                with hs.lock:
+                    hs.delay = max(hs.delay, min(float(cd), 30.0))
+        elif r.status is not None and 400 <= r.status < 500:
+            hs.robots = None  # no robots.txt: everything allowed
+        elif r.error_kind == "offsite":
+            hs.robots = None
+        else:
+            hs.robots_error = r
+
+
+def _retry_after(value: str | None) -> float:
+    if value and value.strip().isdigit():
+        return min(float(value.strip()), 30.0)
+    return 0.0
+
+
+def _http_reason(status: int) -> str:
+    names = {
+        400: "请求无效",
+        401: "需要登录",
+        403: "禁止访问",
+        404: "页面不存在",
+        410: "页面已删除",
+        429: "请求过于频繁",
+        500: "服务器内部错误",
+        502: "网关错误",
+        503: "服务暂不可用",
+        504: "网关超时",
+    }
+    name = names.get(status, "服务器错误" if status >= 500 else "请求失败")
+    return f"{name}（HTTP {status}）"
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    if "Connection refused" in text:
+        return "连接被拒绝"
+    if "Name or service not known" in text or "getaddrinfo" in text or "NameResolution" in text:
+        return "域名无法解析"
+    return text[:200]

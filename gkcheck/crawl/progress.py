@@ -1,0 +1,134 @@
+"""Crawl progress: a bar (pages done, errors, rate) on a terminal, log lines otherwise.
+
+The crawler calls, from several threads:
+    start(columns), page(kind=, unit=, column=, url=, status=, error_kind=, error=, bytes=),
+    column_done(unit=, column=, status=, posts=, error=), finish(stats)
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import TextIO
+
+
+class _Counts:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pages = 0
+        self.errors = 0
+        self.skipped = 0
+        self.columns = 0
+        self.columns_total = 0
+        self.t0 = time.monotonic()
+
+    def rate(self) -> float:
+        dt = time.monotonic() - self.t0
+        return self.pages / dt if dt > 0 else 0.0
+
+    def count(self, status, error_kind) -> None:
+        with self.lock:
+            if status == "skipped":
+                self.skipped += 1
+            elif error_kind and error_kind != "too_large":
+                self.errors += 1
+            else:
+                self.pages += 1
+                if error_kind:
+                    self.errors += 1
+
+
+class LogProgress(_Counts):
+    """Plain lines, one per page and column, for logs and pipes."""
+
+    def __init__(self, stream: TextIO | None = None, verbose: bool = True):
+        super().__init__()
+        self.stream = stream or sys.stderr
+        self.verbose = verbose
+
+    def _line(self, text: str) -> None:
+        with self.lock:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def start(self, columns: int) -> None:
+        self.columns_total = columns
+        self._line(f"[抓取] 开始：{columns} 个栏目")
+
+    def page(self, *, kind, unit, column, url, status=None, error_kind=None, error=None, bytes=0) -> None:
+        self.count(status, error_kind)
+        if not self.verbose and not error_kind:
+            return
+        what = "列表" if kind == "list" else "正文"
+        if status == "skipped":
+            self._line(f"[抓取] {unit}/{column} {what} 已有，跳过 {url}")
+        elif error_kind and error_kind != "too_large":
+            self._line(f"[抓取] {unit}/{column} {what} 失败 {url}：{error}")
+        else:
+            extra = f"（{error}）" if error else ""
+            self._line(f"[抓取] {unit}/{column} {what} {status} {bytes / 1024:.1f}KB {url}{extra}")
+
+    def column_done(self, *, unit, column, status, posts, error=None) -> None:
+        with self.lock:
+            self.columns += 1
+        state = "正常" if status == "ok" else f"无法访问：{error}"
+        self._line(f"[抓取] 栏目 {unit}/{column} 完成（{self.columns}/{self.columns_total}）{posts} 篇，{state}")
+
+    def finish(self, stats) -> None:
+        self._line(f"[抓取] 结束：{stats.summary_zh()}")
+
+
+class BarProgress(_Counts):
+    """A rich progress bar: columns done, pages, errors, pages per second."""
+
+    def __init__(self, stream: TextIO | None = None):
+        super().__init__()
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = Console(file=stream or sys.stderr)
+        self.bar = Progress(
+            TextColumn("[bold]抓取栏目"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn("页面 {task.fields[pages]}  错误 {task.fields[errors]}  {task.fields[rate]} 页/秒"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self.task = None
+
+    def _update(self, advance: int = 0) -> None:
+        if self.task is not None:
+            self.bar.update(
+                self.task, advance=advance, pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}"
+            )
+
+    def start(self, columns: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("crawl", total=columns, pages=0, errors=0, rate="0.0")
+
+    def page(self, *, kind, unit, column, url, status=None, error_kind=None, error=None, bytes=0) -> None:
+        self.count(status, error_kind)
+        self._update()
+
+    def column_done(self, *, unit, column, status, posts, error=None) -> None:
+        self._update(advance=1)
+        if status != "ok":
+            self.bar.console.print(f"[yellow]栏目 {unit}/{column} 无法访问：{error}")
+
+    def finish(self, stats) -> None:
+        self._update()
+        self.bar.stop()
+        self.console.print(f"抓取结束：{stats.summary_zh()}")
+
+
+def make_progress(stream: TextIO | None = None, *, quiet: bool = False):
+    """A bar if `stream` (default stderr) is a terminal, else plain log lines."""
+    stream = stream or sys.stderr
+    if quiet:
+        return None
+    if hasattr(stream, "isatty") and stream.isatty():
+        return BarProgress(stream)
+    return LogProgress(stream)

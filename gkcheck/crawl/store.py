@@ -1,0 +1,506 @@
+"""The crawl store: one SQLite file (gkcheck.db) that keeps everything fetched.
+
+Tables (schema version in `meta`):
+
+- crawls: one row per crawl run (started, finished, status running | done | interrupted).
+- pages: every URL asked in a crawl, once per crawl: HTTP status, ETag, Last-Modified,
+  bytes, whether cut, error kind and reason. UNIQUE(crawl_id, url).
+- contents: the latest text of each URL with its validators, for conditional re-crawls
+  (a 304 re-reads the stored text) and for resuming without refetching.
+- columns: per crawl, each configured column's outcome (ok | unreachable) and page count.
+- posts: every post ever listed, keyed by (unit, column, url), with first and last seen.
+- sightings: which posts a crawl saw in a column, in listing order (history).
+- bodies: a post page's main text, links, attachments (keyed by URL).
+
+Each fetched page is committed in one transaction with what was read from it (its posts
+or its body), in WAL mode: a crawl killed at any point (Ctrl-C, kill -9) leaves a
+consistent store, and `--resume` carries on without refetching or duplicating.
+A file that is not a readable gkcheck store raises SourceError and is never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from gkcheck.errors import SourceError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS crawls (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,            -- running | done | interrupted
+    config TEXT,
+    base TEXT,
+    units TEXT                       -- JSON list, null = all
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- list | body
+    unit TEXT,
+    column_name TEXT,
+    status INTEGER,                  -- HTTP status, null if no response
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL,
+    bytes INTEGER NOT NULL DEFAULT 0,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    error_kind TEXT,
+    error TEXT,
+    encoding TEXT,
+    final_url TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    elapsed REAL,
+    UNIQUE (crawl_id, url)
+);
+CREATE TABLE IF NOT EXISTS contents (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    content_type TEXT,
+    encoding TEXT,
+    text_z BLOB NOT NULL,            -- zlib(utf-8 text)
+    truncated INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS columns (
+    id INTEGER PRIMARY KEY,
+    crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+    unit TEXT NOT NULL,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    profile TEXT,
+    status TEXT NOT NULL,            -- running | ok | unreachable
+    error TEXT,
+    note TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    posts INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    UNIQUE (crawl_id, unit, name)
+);
+CREATE TABLE IF NOT EXISTS posts (
+    id INTEGER PRIMARY KEY,
+    unit TEXT NOT NULL,
+    column_name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    date_how TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    first_crawl INTEGER NOT NULL,
+    last_crawl INTEGER NOT NULL,
+    UNIQUE (unit, column_name, url)
+);
+CREATE TABLE IF NOT EXISTS sightings (
+    crawl_id INTEGER NOT NULL,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    position INTEGER NOT NULL,
+    page_url TEXT,
+    PRIMARY KEY (crawl_id, post_id)
+);
+CREATE TABLE IF NOT EXISTS bodies (
+    url TEXT PRIMARY KEY,
+    crawl_id INTEGER NOT NULL,
+    status INTEGER,
+    error_kind TEXT,
+    error TEXT,
+    content_type TEXT,
+    title TEXT,
+    date TEXT,
+    text TEXT,
+    links TEXT NOT NULL DEFAULT '[]',        -- JSON list of URLs
+    attachments TEXT NOT NULL DEFAULT '[]',  -- JSON list of [url, title]
+    fetched_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
+CREATE INDEX IF NOT EXISTS posts_col ON posts(unit, column_name);
+CREATE INDEX IF NOT EXISTS columns_unit ON columns(unit, name);
+"""
+
+
+def now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+@dataclass
+class PageRecord:
+    """What the crawler tells the store about one fetched (or refused) URL."""
+
+    url: str
+    kind: str  # list | body
+    unit: str
+    column: str
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    bytes: int = 0
+    truncated: bool = False
+    error_kind: str | None = None
+    error: str | None = None
+    encoding: str | None = None
+    final_url: str | None = None
+    attempts: int = 0
+    elapsed: float | None = None
+    content_type: str | None = None
+    text: str | None = None  # decoded text to keep (200 responses)
+
+
+class Store:
+    """A gkcheck crawl store. Thread-safe: one connection behind a lock."""
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise SourceError("抓取数据库不存在", self.path)
+        if self.path.is_dir():
+            raise SourceError("抓取数据库路径是一个文件夹，应为 SQLite 文件", self.path)
+        self._lock = threading.RLock()
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise SourceError(f"无法打开抓取数据库（{exc}）", self.path) from None
+        try:
+            self._check_and_init()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise SourceError(
+                f"抓取数据库无法读取，可能已损坏或不是 SQLite 文件（{exc}）；文件未做任何改动", self.path
+            ) from None
+        except SourceError:
+            self.conn.close()
+            raise
+
+    def _check_and_init(self) -> None:
+        c = self.conn
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "meta" not in tables:
+            raise SourceError("该文件是 SQLite 数据库，但不是 gkcheck 的抓取数据库；文件未做任何改动", self.path)
+        if "meta" in tables:
+            row = c.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else None
+            if version is None:
+                raise SourceError("抓取数据库缺少版本信息，无法识别；文件未做任何改动", self.path)
+            if version > SCHEMA_VERSION:
+                raise SourceError(
+                    f"抓取数据库由更新版本的 gkcheck 创建（结构版本 {version}，本程序支持 {SCHEMA_VERSION}）",
+                    self.path,
+                )
+        c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=NORMAL")
+        c.execute("PRAGMA foreign_keys=ON")
+        with self._lock:
+            if tables:
+                c.executescript(_SCHEMA)  # adds tables a version-1 store may lack
+            else:
+                c.executescript(
+                    "BEGIN IMMEDIATE;"
+                    + _SCHEMA
+                    + f"INSERT INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');"
+                    + f"INSERT INTO meta(key, value) VALUES ('created_at', '{now()}');"
+                    + "COMMIT;"
+                )
+
+    def _tx(self):
+        return _Tx(self)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- crawls -----------------------------------------------------------------------
+
+    def begin_crawl(self, config: str | None, base: str | None, units: list[str] | None) -> int:
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO crawls(started_at, status, config, base, units) VALUES (?, 'running', ?, ?, ?)",
+                (now(), config, base, json.dumps(units, ensure_ascii=False) if units is not None else None),
+            )
+            return int(cur.lastrowid)
+
+    def unfinished_crawl(self) -> dict | None:
+        """The latest crawl that did not finish (killed or interrupted), if any."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT id, units, base, config FROM crawls WHERE status != 'done' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        return {"id": row[0], "units": json.loads(row[1]) if row[1] else None, "base": row[2], "config": row[3]}
+
+    def reopen_crawl(self, crawl_id: int) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE crawls SET status='running', finished_at=NULL WHERE id=?", (crawl_id,))
+
+    def finish_crawl(self, crawl_id: int, status: str = "done") -> None:
+        with self._tx() as c:
+            c.execute("UPDATE crawls SET status=?, finished_at=? WHERE id=?", (status, now(), crawl_id))
+
+    def crawls(self) -> list[dict]:
+        with self._lock:
+            rows = self.conn.execute("SELECT id, started_at, finished_at, status FROM crawls ORDER BY id").fetchall()
+        return [dict(zip(("id", "started_at", "finished_at", "status"), r)) for r in rows]
+
+    # -- pages ------------------------------------------------------------------------
+
+    def page(self, crawl_id: int, url: str) -> dict | None:
+        """This crawl's record of `url`, if it has one."""
+        with self._lock:
+            cur = self.conn.execute("SELECT * FROM pages WHERE crawl_id=? AND url=?", (crawl_id, url))
+            row = cur.fetchone()
+            return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+    def content(self, url: str) -> dict | None:
+        """The latest stored text of `url` with its validators."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT etag, last_modified, content_type, encoding, text_z, truncated FROM contents WHERE url=?",
+                (url,),
+            ).fetchone()
+        if row is None:
+            return None
+        return {
+            "etag": row[0],
+            "last_modified": row[1],
+            "content_type": row[2],
+            "encoding": row[3],
+            "text": zlib.decompress(row[4]).decode("utf-8"),
+            "truncated": bool(row[5]),
+        }
+
+    def _put_page(self, c: sqlite3.Connection, crawl_id: int, p: PageRecord, at: str) -> None:
+        c.execute(
+            """INSERT INTO pages(crawl_id, url, kind, unit, column_name, status, etag, last_modified,
+                   fetched_at, bytes, truncated, error_kind, error, encoding, final_url, attempts, elapsed)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(crawl_id, url) DO UPDATE SET
+                   kind=excluded.kind, unit=excluded.unit, column_name=excluded.column_name,
+                   status=excluded.status, etag=excluded.etag, last_modified=excluded.last_modified,
+                   fetched_at=excluded.fetched_at, bytes=excluded.bytes, truncated=excluded.truncated,
+                   error_kind=excluded.error_kind, error=excluded.error, encoding=excluded.encoding,
+                   final_url=excluded.final_url, attempts=excluded.attempts, elapsed=excluded.elapsed""",
+            (
+                crawl_id, p.url, p.kind, p.unit, p.column, p.status, p.etag, p.last_modified, at, p.bytes,
+                int(p.truncated), p.error_kind, p.error, p.encoding, p.final_url, p.attempts, p.elapsed,
+            ),
+        )  # fmt: skip
+        if p.text is not None:
+            c.execute(
+                """INSERT INTO contents(url, etag, last_modified, content_type, encoding, text_z, truncated, fetched_at)
+                   VALUES (?,?,?,?,?,?,?,?)
+                   ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,
+                       content_type=excluded.content_type, encoding=excluded.encoding, text_z=excluded.text_z,
+                       truncated=excluded.truncated, fetched_at=excluded.fetched_at""",
+                (
+                    p.url, p.etag, p.last_modified, p.content_type, p.encoding,
+                    zlib.compress(p.text.encode("utf-8"), 6), int(p.truncated), at,
+                ),
+            )  # fmt: skip
+
+    def record_page(self, crawl_id: int, page: PageRecord) -> None:
+        """A page without anything read from it (an error, or a list page with no items)."""
+        with self._tx() as c:
+            self._put_page(c, crawl_id, page, now())
+
+    def record_list_page(self, crawl_id: int, page: PageRecord, items, first_position: int) -> None:
+        """A list page and the posts it lists, in one transaction.
+
+        `items` are ListItem-like objects (title, url, date, date_how).
+        """
+        at = now()
+        with self._tx() as c:
+            self._put_page(c, crawl_id, page, at)
+            for k, item in enumerate(items):
+                c.execute(
+                    """INSERT INTO posts(unit, column_name, url, title, date, date_how,
+                           first_seen, last_seen, first_crawl, last_crawl)
+                       VALUES (?,?,?,?,?,?,?,?,?,?)
+                       ON CONFLICT(unit, column_name, url) DO UPDATE SET
+                           title=excluded.title,
+                           date=COALESCE(excluded.date, posts.date),
+                           date_how=CASE WHEN excluded.date IS NULL THEN posts.date_how ELSE excluded.date_how END,
+                           last_seen=excluded.last_seen, last_crawl=excluded.last_crawl""",
+                    (
+                        page.unit, page.column, item.url, item.title,
+                        item.date.isoformat() if item.date else None, item.date_how,
+                        at, at, crawl_id, crawl_id,
+                    ),
+                )  # fmt: skip
+                post_id = c.execute(
+                    "SELECT id FROM posts WHERE unit=? AND column_name=? AND url=?",
+                    (page.unit, page.column, item.url),
+                ).fetchone()[0]
+                c.execute(
+                    "INSERT OR IGNORE INTO sightings(crawl_id, post_id, position, page_url) VALUES (?,?,?,?)",
+                    (crawl_id, post_id, first_position + k, page.url),
+                )
+
+    def record_body_page(self, crawl_id: int, page: PageRecord, body=None) -> None:
+        """A post page and its extracted body, in one transaction.
+
+        body None: on 304 the stored body stands; on a failure the error is recorded and
+        the text fetched earlier is kept (history), the error telling it is not current.
+        """
+        at = now()
+        with self._tx() as c:
+            self._put_page(c, crawl_id, page, at)
+            if body is None:
+                if page.status == 304 and page.error_kind is None:
+                    c.execute(
+                        "UPDATE bodies SET crawl_id=?, fetched_at=?, error_kind=NULL, error=NULL WHERE url=?",
+                        (crawl_id, at, page.url),
+                    )
+                else:
+                    c.execute(
+                        """INSERT INTO bodies(url, crawl_id, status, error_kind, error, fetched_at)
+                           VALUES (?,?,?,?,?,?)
+                           ON CONFLICT(url) DO UPDATE SET crawl_id=excluded.crawl_id, status=excluded.status,
+                               error_kind=excluded.error_kind, error=excluded.error, fetched_at=excluded.fetched_at""",
+                        (page.url, crawl_id, page.status, page.error_kind, page.error, at),
+                    )
+                return
+            self._put_body(c, crawl_id, page.url, page.status, page.error_kind, page.error, page.content_type, body, at)
+
+    def record_body_skip(
+        self, crawl_id: int, url: str, kind: str, reason: str, attachments: list[tuple[str, str]] | None = None
+    ) -> None:
+        """A post whose page is not fetched (off-site link, attachment file)."""
+        from gkcheck.crawl.body import Body
+
+        with self._tx() as c:
+            body = Body(text="", attachments=attachments or []) if attachments else None
+            self._put_body(c, crawl_id, url, None, kind, reason, None, body, now())
+
+    def _put_body(self, c, crawl_id, url, status, error_kind, error, content_type, body, at) -> None:
+        c.execute(
+            """INSERT INTO bodies(url, crawl_id, status, error_kind, error, content_type, title, date, text,
+                   links, attachments, fetched_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(url) DO UPDATE SET crawl_id=excluded.crawl_id, status=excluded.status,
+                   error_kind=excluded.error_kind, error=excluded.error, content_type=excluded.content_type,
+                   title=excluded.title, date=excluded.date, text=excluded.text, links=excluded.links,
+                   attachments=excluded.attachments, fetched_at=excluded.fetched_at""",
+            (
+                url, crawl_id, status, error_kind, error, content_type,
+                getattr(body, "title", None),
+                body.date.isoformat() if body is not None and getattr(body, "date", None) else None,
+                getattr(body, "text", None) if body is not None and body.text else None,
+                json.dumps(getattr(body, "links", []) or [], ensure_ascii=False),
+                json.dumps([list(a) for a in (getattr(body, "attachments", []) or [])], ensure_ascii=False),
+                at,
+            ),
+        )  # fmt: skip
+
+    # -- columns ----------------------------------------------------------------------
+
+    def start_column(self, crawl_id: int, unit: str, name: str, url: str, profile: str) -> None:
+        with self._tx() as c:
+            c.execute(
+                """INSERT INTO columns(crawl_id, unit, name, url, profile, status, started_at)
+                   VALUES (?,?,?,?,?, 'running', ?)
+                   ON CONFLICT(crawl_id, unit, name) DO UPDATE SET url=excluded.url, profile=excluded.profile""",
+                (crawl_id, unit, name, url, profile, now()),
+            )
+
+    def finish_column(
+        self, crawl_id: int, unit: str, name: str, *, status: str, error: str | None, note: str | None,
+        pages: int, posts: int,
+    ) -> None:  # fmt: skip
+        with self._tx() as c:
+            c.execute(
+                """UPDATE columns SET status=?, error=?, note=?, pages=?, posts=?, finished_at=?
+                   WHERE crawl_id=? AND unit=? AND name=?""",
+                (status, error, note, pages, posts, now(), crawl_id, unit, name),
+            )
+
+    def latest_column(self, unit: str, name: str) -> dict | None:
+        """The newest finished outcome of a column (an unfinished crawl is skipped)."""
+        with self._lock:
+            cur = self.conn.execute(
+                """SELECT * FROM columns WHERE unit=? AND name=? AND status != 'running'
+                   ORDER BY crawl_id DESC LIMIT 1""",
+                (unit, name),
+            )
+            row = cur.fetchone()
+            return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+    def column_posts(self, crawl_id: int, unit: str, name: str) -> list[dict]:
+        """Posts a crawl saw in a column, in listing order, with bodies where fetched."""
+        with self._lock:
+            cur = self.conn.execute(
+                """SELECT p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
+                          b.status AS body_status, b.error AS body_error, b.text AS body, b.date AS body_date,
+                          b.links AS links, b.attachments AS attachments, b.url AS body_url
+                   FROM sightings s JOIN posts p ON p.id = s.post_id
+                   LEFT JOIN bodies b ON b.url = p.url
+                   WHERE s.crawl_id=? AND p.unit=? AND p.column_name=?
+                   ORDER BY s.position""",
+                (crawl_id, unit, name),
+            )
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    # -- summaries (tests, reports) -----------------------------------------------------
+
+    def page_counts(self, crawl_id: int) -> dict[str, int]:
+        with self._lock:
+            rows = self.conn.execute(
+                """SELECT COALESCE(error_kind, CASE WHEN status=304 THEN 'not_modified' ELSE 'ok' END), COUNT(*)
+                   FROM pages WHERE crawl_id=? GROUP BY 1""",
+                (crawl_id,),
+            ).fetchall()
+        return {k: n for k, n in rows}
+
+    def failures(self, crawl_id: int) -> list[dict]:
+        with self._lock:
+            rows = self.conn.execute(
+                """SELECT url, unit, column_name, status, error_kind, error FROM pages
+                   WHERE crawl_id=? AND error_kind IS NOT NULL ORDER BY id""",
+                (crawl_id,),
+            ).fetchall()
+        keys = ("url", "unit", "column", "status", "error_kind", "error")
+        return [dict(zip(keys, r)) for r in rows]
+
+
+class _Tx:
+    """`with store._tx() as conn:` one IMMEDIATE transaction under the store's lock."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.store._lock.acquire()
+        try:
+            self.store.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.store._lock.release()
+            raise
+        return self.store.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.store.conn.execute("COMMIT")
+            else:
+                self.store.conn.execute("ROLLBACK")
+        finally:
+            self.store._lock.release()
+        return False

@@ -1,0 +1,48 @@
+"""`load_catalog`: read a unit's active-disclosure catalog (主动公开事项目录) from
+xlsx/xlsm, CSV or YAML into a `Catalog` whose items keep file, sheet and row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gkcheck.errors import CatalogError
+from gkcheck.model.catalog import Catalog
+from gkcheck.sources.catalog_csv import read_csv
+from gkcheck.sources.catalog_xlsx import read_xlsx
+from gkcheck.sources.catalog_yaml import read_yaml_catalog
+from gkcheck.sources.files import display_path, require_file
+
+READERS = {
+    ".xlsx": read_xlsx,
+    ".xlsm": read_xlsx,
+    ".csv": read_csv,
+    ".yaml": read_yaml_catalog,
+    ".yml": read_yaml_catalog,
+}
+
+
+def load_catalog(path: str | Path, unit: str | None = None, base: str | Path | None = None) -> Catalog:
+    """Read the catalog at `path`.
+
+    `unit` names the unit the catalog belongs to (it wins over one declared in the
+    file, with a warning when they differ). Positions and messages show `path`
+    relative to `base` when given, else as given. Raises `CatalogError`.
+    """
+    p = Path(path)
+    display = display_path(p, base)
+    suffix = p.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        if suffix == ".xls":
+            raise CatalogError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx", display)
+        raise CatalogError(
+            f"不支持的目录文件类型“{p.suffix or '（无扩展名）'}”（支持 .xlsx、.xlsm、.csv、.yaml、.yml）",
+            display,
+        )
+    require_file(p, display, CatalogError)
+    catalog = reader(p, display)
+    if unit is not None:
+        if catalog.unit and catalog.unit != unit:
+            catalog.warnings.append(f"文件声明的单位“{catalog.unit}”与指定的单位“{unit}”不一致，按“{unit}”处理")
+        catalog.unit = unit
+    return catalog

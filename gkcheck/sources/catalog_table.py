@@ -1,0 +1,140 @@
+"""Turning the body of a catalog table into `CatalogItem`s.
+
+Shared by the xlsx and CSV readers, which hand over the rows as text together with
+what the layout says about them (which cells are filled in from a merged range above,
+which rows are covered by a merge across the table). Here we skip blank and note rows,
+carry 一级事项 down over its block, resolve "√" marks into values and keep the checked
+entries of a ■/□ channel checklist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from gkcheck.errors import CatalogError
+from gkcheck.model.catalog import FIELD_ATTRS, CatalogItem, SourcePos
+from gkcheck.sources.catalog_headers import HeaderLayout
+from gkcheck.sources.datecells import parse_date
+
+MARKS = frozenset({"√", "✓", "✔", "✔️", "☑", "●", "是", "✅"})
+NOT_MARKS = frozenset({"×", "✗", "✘", "否", "无", "-", "—", "/", "／", "○"})
+JOIN = "、"
+
+_NOTE_START = re.compile(r"^(注|备注|说明)\s*(\d|[一二三四五六七八九十]|[:：．.、（(]|$)")
+_CHECKLIST = re.compile(r"([■□☑☐])\s*([^■□☑☐]*)")
+_CHECKED = {"■", "☑"}
+
+
+@dataclass
+class TableRow:
+    """One row of a sheet or CSV file, as text.
+
+    `own[i]` is False where the text was copied from a merged range above (so a row
+    made only of such cells is no item of its own); `wide_merge` marks a row covered by
+    a merged range spanning the table (a title or note line).
+    """
+
+    number: int  # 1-based row number in the file
+    cells: list[str]
+    own: list[bool] = field(default_factory=list)
+    wide_merge: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.own:
+            self.own = [True] * len(self.cells)
+
+
+def build_items(
+    rows: list[TableRow], layout: HeaderLayout, path: str, sheet: str | None
+) -> tuple[list[CatalogItem], list[str]]:
+    """Items and reading notes for the rows below `layout`'s header."""
+    items: list[CatalogItem] = []
+    warnings: list[str] = []
+    where = f"工作表「{sheet}」" if sheet else ""
+    level1_col = next(
+        (c.index for c in layout.columns if c.kind == "text" and c.field == "一级事项"), None
+    )
+    first_col = min((c.index for c in layout.columns), default=0)
+    block_level1 = ""
+    for row in rows[layout.first_data:]:
+        cells = (row.cells + [""] * layout.width)[: layout.width]
+        own = (row.own + [True] * layout.width)[: layout.width]
+        owned = [(i, t) for i, (t, o) in enumerate(zip(cells, own)) if o and t]
+        if not owned or row.wide_merge or _is_note(owned, first_col):
+            block_level1 = ""  # a blank or note line ends the 一级事项 block
+            continue
+        values: dict[str, list[str]] = {}
+        seq = None
+        updated = None
+        extra: dict[str, str] = {}
+        for col in layout.columns:
+            text = cells[col.index]
+            if col.kind == "mark":
+                if text in MARKS:
+                    values.setdefault(col.field, []).append(col.value)
+                elif text and text not in NOT_MARKS:
+                    warnings.append(
+                        f"{where}第{row.number}行「{col.label}」列应为“√”标记，"
+                        f"实际为“{text}”，已忽略"
+                    )
+            elif not text:
+                continue
+            elif col.kind == "text":
+                values.setdefault(col.field, []).append(text)
+            elif col.kind == "seq":
+                seq = text
+            elif col.kind == "updated":
+                try:
+                    updated = parse_date(text)
+                except ValueError:
+                    raise CatalogError(
+                        f"{where}第{row.number}行「{col.label}」列的日期“{text}”无法识别"
+                        "（应为 2024-06-24 或 2024年6月24日）",
+                        path,
+                        f"{sheet}!{get_column_letter(col.index + 1)}{row.number}" if sheet else None,
+                    ) from None
+            else:
+                extra[col.label] = text
+        fields = {FIELD_ATTRS[k]: JOIN.join(v) for k, v in values.items()}
+        if "channels" in fields:
+            fields["channels"] = checked_channels(fields["channels"])
+        if level1_col is not None:
+            if not fields.get("level1") and block_level1:
+                fields["level1"] = block_level1
+            block_level1 = fields.get("level1", "")
+        items.append(
+            CatalogItem(
+                seq=seq,
+                updated=updated,
+                extra=extra,
+                pos=SourcePos(file=path, sheet=sheet, row=row.number),
+                **fields,
+            )
+        )
+    return items, warnings
+
+
+def checked_channels(text: str) -> str:
+    """Keep the ticked entries of a "■政府网站 □政府公报 ■两微一端" checklist.
+
+    Text without checkboxes is returned as written.
+    """
+    if not any(box in text for box in "■□☑☐"):
+        return text
+    kept = []
+    for box, label in _CHECKLIST.findall(text):
+        label = label.strip(" \t\r\n、，,；;")
+        if box in _CHECKED and label:
+            kept.append(label)
+    return JOIN.join(kept)
+
+
+def _is_note(owned: list[tuple[int, str]], table_first_col: int) -> bool:
+    """A line of notes: text only in the first cell, or starting with 注/备注/说明."""
+    first_col, first_text = owned[0]
+    if len(owned) == 1 and first_col <= table_first_col:
+        return True
+    return bool(_NOTE_START.match(first_text))

@@ -1,0 +1,197 @@
+"""Reading a unit's work ledger (工作台账): dated evidence of work no website shows —
+专题会议, 培训, 政策评价, 政府开放, 监督员聘任 …
+
+YAML:
+
+    unit: 市民政局
+    entries:
+      - {kind: 专题会议, date: 2024-05-16, title: 2024年政务公开工作专题会议, link: …, note: …}
+
+xlsx: a sheet whose header row names 类型/种类, 日期/时间, 标题/名称/事项, 链接/网址,
+备注 (a title line and a 单位：… line may stand above it). Every sheet with such a
+header is read; merged 类型 cells count for every row they cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from gkcheck.engine.yamlio import read_yaml
+from gkcheck.errors import SourceError
+from gkcheck.model.catalog import SourcePos
+from gkcheck.model.ledger import LedgerEntry
+from gkcheck.sources.catalog_headers import norm
+from gkcheck.sources.datecells import parse_date
+from gkcheck.sources.files import display_path, require_file
+from gkcheck.sources.xlsx_open import open_workbook, sheet_texts
+
+# Field names (YAML keys, xlsx headers after `norm`) -> LedgerEntry attribute.
+FIELDS: dict[str, str] = {
+    "kind": "kind", "类型": "kind", "种类": "kind", "类别": "kind",
+    "date": "date", "日期": "date", "时间": "date",
+    "title": "title", "标题": "title", "名称": "title", "事项": "title",
+    "link": "link", "链接": "link", "网址": "link",
+    "note": "note", "备注": "note",
+}
+HEADER_SCAN_ROWS = 10
+_UNIT_LINE = re.compile(r"^(?:填报)?单位[:：]\s*(.+)$")
+_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
+
+
+def load_ledger(path: str | Path, base: str | Path | None = None) -> list[LedgerEntry]:
+    """Entries of the ledger at `path` (YAML or xlsx). Raises `SourceError`."""
+    p, display = _checked(path, base)
+    if p.suffix.lower() in (".yaml", ".yml"):
+        return _yaml_entries(p, display)
+    return _xlsx_entries(p, display)
+
+
+def ledger_unit(path: str | Path, base: str | Path | None = None) -> str | None:
+    """The unit a ledger declares (`unit:` in YAML, a 单位：… line above an xlsx header)."""
+    p, display = _checked(path, base)
+    if p.suffix.lower() in (".yaml", ".yml"):
+        data = read_yaml(p, SourceError)
+        unit = data.get("unit") if isinstance(data, dict) else None
+        return _text(unit) or None
+    wb = open_workbook(p, display, SourceError)
+    try:
+        for ws in wb.worksheets:
+            for row in sheet_texts(ws)[:HEADER_SCAN_ROWS]:
+                for text in row:
+                    m = _UNIT_LINE.match(text)
+                    if m:
+                        return m.group(1).strip()
+    finally:
+        wb.close()
+    return None
+
+
+def _checked(path: str | Path, base: str | Path | None) -> tuple[Path, str]:
+    p = Path(path)
+    display = display_path(p, base)
+    if p.suffix.lower() not in _SUFFIXES:
+        raise SourceError(f"不支持的台账文件类型“{p.suffix or '（无扩展名）'}”（支持 .yaml、.yml、.xlsx）", display)
+    require_file(p, display, SourceError)
+    return p, display
+
+
+def _entry(values: dict[str, object], display: str, pos: SourcePos, what: str, date_what: str) -> LedgerEntry:
+    """A LedgerEntry from field values; `what` names the record in messages."""
+    loc = pos.location().removeprefix(display).lstrip(":")
+    kind = _text(values.get("kind"))
+    if not kind:
+        raise SourceError(f"{what}缺少类型（kind / 类型）", display, loc)
+    try:
+        date = parse_date(values.get("date"))
+    except ValueError:
+        raise SourceError(
+            f"{date_what}的日期“{values.get('date')}”无法识别（应为 2024-06-24、2024/6/24 或 2024年6月24日）",
+            display,
+            loc,
+        ) from None
+    return LedgerEntry(
+        kind=kind,
+        date=date,
+        title=_text(values.get("title")),
+        link=_text(values.get("link")) or None,
+        note=_text(values.get("note")),
+        pos=pos,
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _yaml_entries(path: Path, display: str) -> list[LedgerEntry]:
+    data = read_yaml(path, SourceError)
+    if not isinstance(data, dict) or "entries" not in data:
+        raise SourceError("台账文件应为键值映射，包含 unit 和 entries（台账条目列表）", display)
+    unknown = [k for k in data if k not in ("unit", "title", "entries")]
+    if unknown:
+        raise SourceError(f"未知的键“{unknown[0]}”（允许：unit、title、entries）", display)
+    raw = data["entries"] or []
+    if not isinstance(raw, list):
+        raise SourceError("键“entries”应为列表", display)
+    root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    nodes = next((v.value for k, v in root.value if k.value == "entries"), [])
+    entries = []
+    for i, (item, node) in enumerate(zip(raw, nodes), start=1):
+        line = node.start_mark.line + 1
+        pos = SourcePos(file=display, row=line)
+        if not isinstance(item, dict):
+            raise SourceError(f"entries 的第{i}项应为键值映射", display, f"第{line}行")
+        values: dict[str, object] = {}
+        for key, value in item.items():
+            attr = FIELDS.get(str(key))
+            if attr is None:
+                raise SourceError(
+                    f"entries 的第{i}项有未知的键“{key}”（允许：kind、date、title、link、note）",
+                    display,
+                    f"第{line}行",
+                )
+            values[attr] = value
+        entries.append(_entry(values, display, pos, f"entries 的第{i}项", f"entries 的第{i}项"))
+    return entries
+
+
+def _xlsx_entries(path: Path, display: str) -> list[LedgerEntry]:
+    wb = open_workbook(path, display, SourceError)
+    try:
+        entries: list[LedgerEntry] = []
+        found = False
+        for ws in wb.worksheets:
+            texts = sheet_texts(ws)
+            header = _find_header(texts)
+            if header is None:
+                continue
+            found = True
+            top, columns = header
+            _fill_merged_down(texts, ws, top)
+            for r in range(top + 1, len(texts)):
+                row = texts[r]
+                if sum(1 for t in row if t) <= 1:
+                    continue  # blank, or a note / subtotal line
+                values = {attr: row[c] for attr, c in columns.items()}
+                pos = SourcePos(file=display, sheet=ws.title, row=r + 1)
+                where = f"工作表「{ws.title}」第{r + 1}行"
+                col = columns.get("date")
+                date_where = f"{where}「{texts[top][col]}」列" if col is not None else where
+                entries.append(_entry(values, display, pos, where, date_where))
+    finally:
+        wb.close()
+    if not found:
+        raise SourceError("未找到台账表头（应包含 类型、日期、标题 等列）", display)
+    return entries
+
+
+def _find_header(texts: list[list[str]]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(texts[:HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for c, text in enumerate(row):
+            attr = FIELDS.get(norm(text))
+            if attr and attr not in columns:
+                columns[attr] = c
+        if "kind" in columns and ("date" in columns or "title" in columns):
+            return r, columns
+    return None
+
+
+def _fill_merged_down(texts: list[list[str]], ws, top: int) -> None:
+    """Give every cell of a merged range below the header its anchor's text."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= top + 1 or rng.min_row > len(texts):
+            continue
+        value = texts[rng.min_row - 1][rng.min_col - 1]
+        for r in range(rng.min_row, min(rng.max_row, len(texts)) + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if c <= len(texts[r - 1]):
+                    texts[r - 1][c - 1] = value
