@@ -134,14 +134,15 @@ def test_html_matrix_ranking_and_unit_sections(result):
     soup = BeautifulSoup(render(result, "html"), "lxml")
     table = soup.find("table", class_="matrix")
     head = [th.get_text() for th in table.find("thead").find_all("tr")[-1].find_all("th")]
-    assert head == ["单位 \\ 任务", "1", "2", "17", "19", "36", "得分"]
+    assert head == ["单位 \\ 任务", "得分", "1", "2", "17", "19", "36"]
     rows = {tr.th.get_text(): tr.find_all("td") for tr in table.find("tbody").find_all("tr")}
     assert list(rows) == UNIT_NAMES
     mz = rows["市民政局"]
-    assert [td["class"][1] for td in mz[:5]] == ["s-warn", "s-warn", "s-fail", "s-fail", "s-na"]
-    assert "ZC24-T17-standards" in mz[2]["title"] and mz[4].get_text() == "—"
-    assert mz[5].get_text() == "22.2"
-    assert [td["class"][1] for td in rows["市统计局"][:5]] == ["s-na", "s-na", "s-na", "s-unknown", "s-na"]
+    assert mz[0].get_text() == "22.2"
+    assert [td["class"][1] for td in mz[1:]] == ["s-warn", "s-warn", "s-fail", "s-fail", "s-na"]
+    assert "ZC24-T17-standards" in mz[3]["title"] and mz[5].get_text() == "—"
+    assert [td["class"][1] for td in rows["市统计局"][1:]] == ["s-na", "s-na", "s-na", "s-unknown", "s-na"]
+    assert rows["市统计局"][0].get_text() == "—"
 
     ranking = soup.find("h2", id="ranking").find_next("table")
     order = [tr.find_all("td")[1].get_text() for tr in ranking.find("tbody").find_all("tr")]

@@ -323,8 +323,8 @@ def _validate(pack: Pack) -> None:
         for r in rule.requirements:
             if req_ids and r not in req_ids:
                 raise RuleError(f"总体要求“{r}”不在 tasks.yaml 的 requirements 中", rule.file, where)
-        if not rule.units and not rule.tasks and not rule.manual:
-            raise RuleError("规则应通过 units 或 tasks 指明适用单位", rule.file, where)
+        if not rule.manual and not rule_unit_selectors(pack, rule):
+            raise RuleError("规则应通过 units、tasks 或 requirements 指明适用单位", rule.file, where)
     pack.params = params
 
 

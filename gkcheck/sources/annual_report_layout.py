@@ -101,7 +101,9 @@ def _children(prefix: str, group_label: str, items) -> list[RowSpec]:
 
 T3_NEW = _spec("新收", "一、本年新收政府信息公开申请数量", rf"(?:一\s*[、.．]\s*)?{loose('本年新收')}")
 T3_CARRIED = _spec("上年结转", "二、上年结转政府信息公开申请数量", rf"(?:二\s*[、.．]\s*)?{loose('上年结转')}")
-T3_RESULTS_HEADER = _spec("办理结果", "三、本年度办理结果", loose("本年度办理结果"), header=True)
+T3_RESULTS_HEADER = _spec(
+    "办理结果", "三、本年度办理结果", rf"(?:三\s*[、.．]\s*)?{loose('本年度办理结果')}", header=True
+)
 T3_OPEN = _spec("予以公开", "（一）予以公开", _cn("一") + loose("予以公开"))
 T3_PARTIAL = _spec(
     "部分公开",

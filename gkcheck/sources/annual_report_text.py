@@ -31,6 +31,7 @@ _PAGE_NO = re.compile(r"^\s*(?:[-－—–]\s*\d{1,3}\s*[-－—–]|第\s*\d{1,
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】〔〕—…·「」『』"
 _SOFT = re.compile(rf"[{_CJK}{re.escape(_CJK_PUNCT)}]")
+_FIELD = re.compile(rf"^[{_CJK}]{{2,6}}\s*[:：]")  # "发布时间: …" starts a line of its own
 
 
 def is_page_number(line: str) -> bool:
@@ -48,7 +49,7 @@ def join_lines(text: str) -> str:
         line = line.replace("\u3000", " ").replace("\xa0", " ").strip()
         if not line or is_page_number(line):
             continue
-        if out and _SOFT.match(out[-1][-1]) and _SOFT.match(line[0]):
+        if out and _SOFT.match(out[-1][-1]) and _SOFT.match(line[0]) and not _FIELD.match(line):
             out[-1] += line
         else:
             out.append(line)

@@ -1,0 +1,581 @@
+"""Check kinds about policy interpretation (政策解读): interpretation.paired and
+interpretation.consistent (task 36).
+
+A policy document and its 解读 are published together and link to each other
+(同步起草、同步审签、同步发布). No national day limit was found, so the allowed gap is a
+parameter (default: same day to 3 working days). Both kinds share one pairing of
+documents to 解读 (`pair_documents`), by title or by a link between the two pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field
+
+from gkcheck.checks._columns import (
+    NO_COLUMNS,
+    ColumnSpec,
+    fetch_problem,
+    find_column,
+    not_found_message,
+    post_ref,
+)
+from gkcheck.checks._window import Span, Window, resolve
+from gkcheck.checks.registry import (
+    CheckContext,
+    Outcome,
+    Params,
+    check_kind,
+    failed,
+    passed,
+    unknown,
+    warned,
+)
+from gkcheck.model import EvidenceRef, Post
+from gkcheck.text.facts import Fact, extract_facts, subject_key
+from gkcheck.text.normalize import key, normalize, similarity
+from gkcheck.text.workdays import calendar_note, workdays_between
+
+MAX_LISTED = 8  # facts listed in one message
+
+# ----------------------------------------------------------------------- title helpers
+
+# 〔2024〕12号 after normalize (〔〕 become [], （）become ())
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[\[(]\d{4}[\])]\d{1,4}号")
+_QUOTED = re.compile(r"《([^《》]{2,})》")
+_INTERP_WORDS = re.compile(r"解读|问答|读懂|图解|答记者问|一图看懂|图读|释义|政策吹风")
+_INTERP_AFFIXES = re.compile(
+    r"^(?:[\[(]?(?:政策解读|图文解读|文字解读|图解|解读|视频解读|专家解读|部门解读|媒体解读)[\])]?[:：]?)"
+    r"|^(?:一图读懂|一图看懂|图读|图解)[:：]?"
+    r"|(?:的?(?:政策)?解读(?:材料)?|的?(?:政策)?问答|答记者问|释义|政策吹风会?)$"
+)
+
+
+def _strip_doc_number(title: str) -> str:
+    t = normalize(title)
+    t = _DOC_NUMBER.sub("", t)
+    return re.sub(r"\((?:[^()]*\d{4}[^()]*)?\)$", "", t).strip()
+
+
+def document_core(title: str) -> str:
+    """The name a 解读 would use for a document: the 《》 title if quoted, else the title
+    without issuer, 关于/印发/转发, 的通知/意见/决定 and document number.
+
+    邹城市人民政府办公室关于印发邹城市最低生活保障审核确认办法的通知（邹政办发〔2024〕3号）
+    -> 邹城市最低生活保障审核确认办法
+    """
+    t = _strip_doc_number(title)
+    quoted = _QUOTED.findall(t)
+    if quoted:
+        return max(quoted, key=len)
+    if "关于" in t:
+        t = t[t.index("关于") + 2:]
+    t = re.sub(r"^(?:印发|转发|修订|公布|发布)", "", t)
+    t = re.sub(r"的(?:通知|意见|决定|公告|通告|批复|函)$", "", t)
+    t = re.sub(r"(?:通知|公告|通告)$", "", t)
+    return t
+
+
+def interpretation_core(title: str) -> str:
+    """The document name inside a 解读 title: 《X》 if quoted, else the title without
+    解读/问答/一图读懂 words.  《邹城市最低生活保障审核确认办法》政策解读 -> 邹城市最低生活保障审核确认办法"""
+    t = _strip_doc_number(title)
+    quoted = _QUOTED.findall(t)
+    if quoted:
+        return max(quoted, key=len)
+    for _ in range(3):
+        t2 = _INTERP_AFFIXES.sub("", t).strip(" :：-")
+        if t2 == t:
+            break
+        t = t2
+    if "关于" in t:
+        t = t[t.index("关于") + 2:]
+    t = re.sub(r"^(?:印发|转发)", "", t)
+    t = re.sub(r"的(?:通知|意见|决定)$", "", t)
+    return t
+
+
+def looks_like_interpretation(title: str) -> bool:
+    return bool(_INTERP_WORDS.search(title or ""))
+
+
+def _doc_numbers(title: str) -> set[str]:
+    return set(_DOC_NUMBER.findall(normalize(title)))
+
+
+def _url_key(url: str) -> str:
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return f"{parts.netloc.lower()}{path}{'?' + parts.query if parts.query else ''}"
+
+
+def _links_to(src: Post, dst: Post) -> bool:
+    target = _url_key(dst.url)
+    return any(_url_key(u) == target for u in src.links)
+
+
+# --------------------------------------------------------------------------- pairing
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A policy document and the 解读 found for it (None when none was found)."""
+
+    document: Post
+    interpretation: Post | None
+    how: str = ""  # 标题 | 文号 | 链接
+    score: float = 0.0
+
+
+def title_score(document: Post, interp: Post) -> tuple[float, str]:
+    """How well a 解读's title names a document: (score 0–1, how)."""
+    if _doc_numbers(document.title) & _doc_numbers(interp.title):
+        return 1.0, "文号"
+    core_d, core_i = document_core(document.title), interpretation_core(interp.title)
+    if len(key(core_d)) < 4 or len(key(core_i)) < 4:
+        return 0.0, ""
+    return similarity(core_d, core_i), "标题"
+
+
+def pair_documents(
+    documents: Iterable[Post], interpretations: Iterable[Post], threshold: float = 0.8
+) -> list[Pair]:
+    """For each document, the 解读 that names it best (title similarity ≥ threshold, the
+    same document number) or that links to it / is linked from it. A link wins over a
+    title; among titles the highest score wins, then the 解读 closest in date."""
+    interps = list(interpretations)
+    pairs = []
+    for doc in documents:
+        best: tuple[float, int, Post, str] | None = None
+        for interp in interps:
+            if interp.url == doc.url:
+                continue
+            if _links_to(doc, interp) or _links_to(interp, doc):
+                score, how = 2.0, "链接"
+            else:
+                score, how = title_score(doc, interp)
+                if score < threshold:
+                    continue
+            gap = abs((interp.date - doc.date).days) if interp.date and doc.date else 10**6
+            cand = (score, -gap, interp, how)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+        if best is None:
+            pairs.append(Pair(doc, None))
+        else:
+            pairs.append(Pair(doc, best[2], best[3], min(best[0], 1.0)))
+    return pairs
+
+
+# ------------------------------------------------------------------------------ params
+
+SERVICE_WORDS = (
+    "低保", "最低生活保障", "救助", "特困", "补贴", "补助", "津贴", "办理", "申请", "服务", "办事",
+    "医疗", "医保", "养老", "就业", "创业", "社保", "社会保险", "住房", "公积金", "入学", "教育",
+    "残疾", "优抚", "审批", "许可", "登记", "证照", "收费", "减免", "奖励", "资助",
+)
+NORMATIVE_WORDS = ("规范性文件", "办法", "规定", "细则", "规则", "实施意见", "若干措施", "暂行")
+_NORMATIVE_NUMBER = re.compile(r"规[\[(]\d{4}[\])]")
+
+
+class PairingParams(Params):
+    documents_column: ColumnSpec = ColumnSpec(name="政策文件", synonyms=["政府文件", "部门文件", "规范性文件"])
+    interpretations_column: ColumnSpec = ColumnSpec(name="政策解读", synonyms=["解读回应", "政策解读与回应"])
+    only: Literal["all", "规范性文件", "services"] = "all"
+    keywords: list[str] | None = None  # overrides the words `only` filters titles by
+    since: Window = "plan_year"
+    threshold: float = Field(default=0.8, ge=0.5, le=1.0)
+
+    def wants(self, post: Post) -> bool:
+        title = normalize(post.title)
+        if self.keywords is not None:
+            return any(normalize(w) in title for w in self.keywords)
+        if self.only == "规范性文件":
+            return bool(_NORMATIVE_NUMBER.search(title)) or any(w in title for w in NORMATIVE_WORDS)
+        if self.only == "services":
+            return any(w in title for w in SERVICE_WORDS)
+        return True
+
+    def selection(self) -> str:
+        if self.keywords is not None:
+            return f"标题含{'、'.join(self.keywords)}的"
+        return {"all": "", "规范性文件": "规范性", "services": "涉及办事服务的"}[self.only]
+
+
+class PairedParams(PairingParams):
+    max_gap_workdays: int = Field(default=3, ge=0)
+    gap_status: Literal["warn", "fail"] = "warn"
+    require_links: bool = True
+
+
+@dataclass
+class _Setup:
+    pairs: list[Pair]
+    span: Span
+    label_docs: str
+    label_interps: str
+    note: str  # said in failure messages (e.g. the 解读 column is missing)
+    undated: int  # documents skipped for having no date
+
+
+def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
+    """Pairs of the documents in the window, or the `unknown` outcome that stops the check."""
+    cols = ctx.evidence.columns
+    if cols is None:
+        return unknown(NO_COLUMNS)
+    hit_docs = find_column(cols, params.documents_column)
+    if hit_docs is None:
+        return unknown(f"{not_found_message(cols, params.documents_column)}，无法核验政策解读")
+    label_d, col_d = hit_docs
+    problem = fetch_problem(label_d, col_d)
+    if problem:
+        return unknown(f"{problem}，无法核验政策解读")
+    hit_i = find_column(cols, params.interpretations_column)
+    note = ""
+    interps: list[Post] = [p for p in col_d.posts if looks_like_interpretation(p.title)]
+    label_i = params.interpretations_column.name
+    if hit_i is None:
+        note = f"（{not_found_message(cols, params.interpretations_column)}）"
+    else:
+        label_i, col_i = hit_i
+        problem = fetch_problem(label_i, col_i)
+        if problem and col_i.status in ("unreachable", "not_crawled"):
+            return unknown(f"{problem}，无法核验政策解读")
+        if problem:
+            note = f"（{problem}）"
+        else:
+            interps += col_i.posts
+    span = resolve(params.since, ctx.as_of, ctx.plan_year)
+    docs = [p for p in col_d.posts if not looks_like_interpretation(p.title) and params.wants(p)]
+    undated = sum(1 for p in docs if p.date is None) if span.dated_only else 0
+    docs = [p for p in docs if span.contains(p.date)]
+    pairs = pair_documents(docs, interps, params.threshold)
+    return _Setup(pairs, span, label_d, label_i, note, undated)
+
+
+def _empty_message(s: _Setup, params: PairingParams) -> str:
+    msg = f"{s.span.label}“{s.label_docs}”栏目没有{params.selection()}政策文件，无需配套解读"
+    if s.undated:
+        msg += f"（另有{s.undated}篇无发布日期，未核验）"
+    return msg
+
+
+def _doc_name(p: Post) -> str:
+    d = f"，{p.date.isoformat()}" if p.date else "，无发布日期"
+    return f"《{p.title}》（{d[1:]}）" if not p.title.startswith("《") else f"{p.title}（{d[1:]}）"
+
+
+# ------------------------------------------------------------------ interpretation.paired
+
+
+@check_kind("interpretation.paired", PairedParams, needs="columns")
+def interpretation_paired(ctx: CheckContext, params: PairedParams) -> Iterator[Outcome]:
+    """政策文件配套解读：每个政策文件都有解读，与文件同步发布，并相互链接。
+
+    参数：
+      documents_column: 政策文件栏目，默认“政策文件”（或：政府文件、部门文件、规范性文件）。
+      interpretations_column: 解读栏目，默认“政策解读”（或：解读回应、政策解读与回应）。
+      only: all（默认，全部文件）| 规范性文件（标题含办法、规定、细则、实施意见等，或文号含“规”）
+            | services（标题涉及低保、救助、补贴、办理、申请等办事服务）。
+      keywords: 自定义标题关键词，给出时代替 only 的筛选。
+      since: 核验哪段时间发布的文件，默认 plan_year（计划年度）；也可 any 或 {from, to}。
+      threshold: 标题相似度阈值，默认 0.8。
+      max_gap_workdays: 文件与解读发布相隔的最多工作日数，默认 3（国家未规定天数，按
+                        “同步发布”取同日至 3 个工作日，可调整）。工作日按国务院节假日安排计算。
+      gap_status: 超过间隔时的结论，warn（默认）或 fail。
+      require_links: 是否核验文件与解读相互链接（需采集正文），默认 true。
+
+    配对：解读标题中的《文件名》，或去掉“关于”“印发”“的通知”、文号后的文件名，与文件标题
+    相似（≥ threshold）；标题含相同文号；或两页正文之间有链接。“政策文件”栏目中标题含
+    解读、问答、一图读懂等的信息也算解读。
+
+    判定（每个文件一条，记录为文件网址）：找不到解读 → 不通过；解读与文件相隔超过
+    max_gap_workdays 个工作日 → 提醒（或不通过）；要求链接时另出一条：两页正文都已采集
+    而未相互链接 → 提醒，正文未采集 → 无法核验。任一栏目无法访问或尚未采集 → 无法核验。
+
+    通过的例子：文件《邹城市最低生活保障审核确认办法》2024-06-03 发布，“政策解读”栏目
+    2024-06-04 有《邹城市最低生活保障审核确认办法》政策解读，两页互相链接。
+    不通过的例子：2024 年发布的《关于调整城乡低保标准的通知》在解读栏目中找不到对应解读。
+    """
+    s = _setup(ctx, params)
+    if isinstance(s, Outcome):
+        yield s
+        return
+    if not s.pairs:
+        yield passed(_empty_message(s, params))
+        return
+    for pair in s.pairs:
+        doc, interp = pair.document, pair.interpretation
+        record = doc.url
+        if interp is None:
+            yield failed(
+                f"{_doc_name(doc)}未找到对应的政策解读{s.note}",
+                [post_ref(doc)],
+                record=record,
+                fix=f"在“{s.label_interps}”栏目同步发布该文件的解读，标题写明《文件名》，并与文件相互链接",
+            )
+        else:
+            yield _timing(pair, params, s)
+        if params.require_links and interp is not None:
+            yield _linking(pair, s)
+
+
+def _timing(pair: Pair, params: PairedParams, s: _Setup) -> Outcome:
+    doc, interp = pair.document, pair.interpretation
+    refs = [post_ref(doc), post_ref(interp)]
+    found = f"{_doc_name(doc)}的解读为《{interp.title}》（按{pair.how}对应）"
+    if doc.date is None or interp.date is None:
+        which = "解读" if interp.date is None else "文件"
+        return passed(f"{found}；{which}无发布日期，未核验发布间隔", refs, record=doc.url)
+    gap = workdays_between(doc.date, interp.date)
+    note = calendar_note(min(doc.date, interp.date), max(doc.date, interp.date))
+    note = f"（{note}）" if note else ""
+    if gap == 0:
+        when = "同日发布" if doc.date == interp.date else "相隔0个工作日"
+    elif gap > 0:
+        when = f"解读晚于文件{gap}个工作日（文件{doc.date.isoformat()}，解读{interp.date.isoformat()}）"
+    else:
+        when = f"解读早于文件{-gap}个工作日（解读{interp.date.isoformat()}，文件{doc.date.isoformat()}）"
+    if abs(gap) > params.max_gap_workdays:
+        msg = f"{found}，{when}，超过{params.max_gap_workdays}个工作日，未同步发布{note}"
+        fix = "政策文件与解读应同步发布"
+        if params.gap_status == "fail":
+            return failed(msg, refs, record=doc.url, fix=fix)
+        return warned(msg, refs, record=doc.url, fix=fix)
+    return passed(f"{found}，{when}{note}", refs, record=doc.url)
+
+
+def _linking(pair: Pair, s: _Setup) -> Outcome:
+    doc, interp = pair.document, pair.interpretation
+    refs = [post_ref(doc), post_ref(interp)]
+    record = f"{doc.url}#链接"
+    if doc.body is None or interp.body is None:
+        which = "、".join(n for n, p in (("文件", doc), ("解读", interp)) if p.body is None)
+        return unknown(f"{_doc_name(doc)}：未采集到{which}正文，无法核验文件与解读是否相互链接", refs, record=record)
+    d2i, i2d = _links_to(doc, interp), _links_to(interp, doc)
+    if d2i and i2d:
+        return passed(f"{_doc_name(doc)}与解读《{interp.title}》相互链接", refs, record=record)
+    missing = []
+    if not d2i:
+        missing.append("文件页未链接解读")
+    if not i2d:
+        missing.append("解读页未链接文件")
+    return warned(
+        f"{_doc_name(doc)}与解读《{interp.title}》未相互链接：{'，'.join(missing)}",
+        refs,
+        record=record,
+        fix="在文件页面加“相关解读”链接，在解读页面加“原文链接”",
+    )
+
+
+# -------------------------------------------------------------- interpretation.consistent
+
+FactKind = Literal["amount", "percent", "ratio", "date", "time_limit", "age", "phone"]
+ALL_KINDS: tuple[str, ...] = ("amount", "percent", "ratio", "date", "time_limit", "age", "phone")
+KIND_ZH = {
+    "amount": "金额",
+    "percent": "比例",
+    "ratio": "倍数",
+    "date": "日期",
+    "time_limit": "时限",
+    "age": "年龄条件",
+    "phone": "电话",
+}
+
+
+class ConsistentParams(PairingParams):
+    kinds: list[FactKind] = Field(default_factory=lambda: list(ALL_KINDS), min_length=1)
+    extra_status: Literal["warn", "pass"] = "warn"  # facts only the 解读 states
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    stated: Fact  # in the 解读
+    actual: Fact  # in the document
+
+
+@dataclass
+class Comparison:
+    agreed: list[Fact]
+    disagreements: list[Disagreement]
+    extra: list[Fact]  # stated in the 解读, not found in the document
+
+
+def _role_class(f: Fact) -> str:
+    if f.kind == "date":
+        return f.role or ""
+    return f.role if f.role in ("old", "delta") else "current"
+
+
+def _subjects_match(a: Fact, b: Fact) -> bool:
+    ka, kb = a.subject_key, b.subject_key
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    pair = {ka, kb}
+    if "城乡低保标准" in pair and pair & {"城市低保标准", "农村低保标准"}:
+        return True
+    threshold = 0.6 if a.kind == "time_limit" else 0.75
+    return similarity(ka, kb) >= threshold
+
+
+def _same_value(a: Fact, b: Fact) -> bool:
+    va, vb = a.value, b.value
+    if a.kind == "amount":
+        return va.yuan == vb.yuan and (va.per is None or vb.per is None or va.per == vb.per)
+    if a.kind in ("percent", "ratio"):
+        return va.value == vb.value
+    if a.kind == "time_limit":
+        return va.amount == vb.amount and va.unit == vb.unit
+    if a.kind == "age":
+        return va.years == vb.years and va.bound == vb.bound
+    if a.kind == "phone":
+        return va.same(vb)
+    return va == vb
+
+
+def _comparable(a: Fact, b: Fact) -> bool:
+    """Could b be the document's statement of the same thing a states?"""
+    if a.kind != b.kind or _role_class(a) != _role_class(b):
+        return False
+    if a.kind == "amount" and a.value.per and b.value.per and a.value.per != b.value.per:
+        return False
+    return True
+
+
+def _strong(a: Fact, b: Fact, doc_facts: list[Fact], interp_facts: list[Fact]) -> bool:
+    """b is certainly about what a is about (so a differing value is a contradiction)."""
+    if not _comparable(a, b):
+        return False
+    if _subjects_match(a, b):
+        return True
+    if a.kind == "date" and a.role == "effective" and b.role == "effective":
+        return True
+    if a.kind == "phone":
+        # one number on each side: the 解读 restates the document's contact line
+        return sum(f.kind == "phone" for f in interp_facts) == 1 and sum(f.kind == "phone" for f in doc_facts) == 1
+    return False
+
+
+def compare_facts(interp_facts: list[Fact], doc_facts: list[Fact], kinds: Iterable[str] = ALL_KINDS) -> Comparison:
+    """Check every fact the 解读 states against the document's facts.
+
+    A fact agrees when the document states the same value for a comparable fact (same
+    kind, role and unit; the same subject when the document says what it is about); it
+    disagrees when the document states the same thing (same subject, or the one
+    effective date / the one phone number of each) with another value; else it is extra.
+    """
+    kinds = set(kinds)
+    result = Comparison([], [], [])
+    seen: set[tuple] = set()
+    for f in interp_facts:
+        if f.kind not in kinds:
+            continue
+        sig = (f.kind, f.subject_key, str(f.value), f.role)
+        if sig in seen:
+            continue
+        seen.add(sig)
+        strong = [g for g in doc_facts if _strong(f, g, doc_facts, interp_facts)]
+        if strong:
+            if any(_same_value(f, g) for g in strong):
+                result.agreed.append(f)
+            else:
+                result.disagreements.append(Disagreement(f, strong[0]))
+            continue
+        if any(_comparable(f, g) and _same_value(f, g) for g in doc_facts):
+            result.agreed.append(f)
+        else:
+            result.extra.append(f)
+    return result
+
+
+def _said(f: Fact) -> str:
+    subject = f.subject or ""
+    shown = f.shown()
+    if subject and shown.startswith(subject):
+        subject = ""
+    return f"{subject}{shown}"
+
+
+def _quote_ref(post: Post, f: Fact) -> EvidenceRef:
+    ref = post_ref(post)
+    return ref.model_copy(update={"quote": f.sentence})
+
+
+@check_kind("interpretation.consistent", ConsistentParams, needs="columns")
+def interpretation_consistent(ctx: CheckContext, params: ConsistentParams) -> Iterator[Outcome]:
+    """解读与文件一致（任务36）：解读中的金额、比例、日期、时限、年龄条件、电话与文件一致。
+
+    参数：与 interpretation.paired 相同的 documents_column、interpretations_column、only、
+    keywords、since、threshold（配对方法相同），另加：
+      kinds: 核对哪些内容，默认全部：amount（金额，含计量单位如元/人·月）、percent（比例）、
+             ratio（倍数）、date（日期，如执行日期）、time_limit（时限，区分工作日与自然日）、
+             age（年龄条件，以上/以下含本数，未满/超过不含）、phone（电话）。
+      extra_status: 解读有而文件未提及的内容如何处理，warn（默认）或 pass。
+
+    判定：每个找到解读的文件，从两者正文中提取上述内容，按“说的是什么”（如城市低保标准、
+    作出审批决定的时限）对应比较。同一事项数值不同 → 不通过，每处一条，说明两边的原话并
+    引用两边的句子；解读有、文件未提及 → 提醒（一条列出）；都一致 → 通过。
+    没有解读的文件由 interpretation.paired 报告，这里不重复。文件或解读正文未采集 → 无法核验。
+
+    通过的例子：文件“城市低保标准由每人每月880元提高到920元”，解读“城市低保标准提高到每人每月920元”。
+    不通过的例子：解读称“城市低保标准每人每月900元”，文件为“每人每月920元”。
+    """
+    s = _setup(ctx, params)
+    if isinstance(s, Outcome):
+        yield s
+        return
+    paired = [p for p in s.pairs if p.interpretation is not None]
+    if not paired:
+        if not s.pairs:
+            yield passed(_empty_message(s, params))
+        else:
+            yield passed(
+                f"{s.span.label}{len(s.pairs)}篇政策文件都未找到解读，无内容可核对（缺少解读见 interpretation.paired）"
+            )
+        return
+    for pair in paired:
+        yield from _consistency(pair, params)
+
+
+def _consistency(pair: Pair, params: ConsistentParams) -> Iterator[Outcome]:
+    doc, interp = pair.document, pair.interpretation
+    refs = [post_ref(doc), post_ref(interp)]
+    missing = [n for n, p in (("文件", doc), ("解读", interp)) if not p.body]
+    if missing:
+        yield unknown(
+            f"{_doc_name(doc)}：未采集到{'、'.join(missing)}正文，无法核对解读与文件是否一致",
+            refs,
+            record=doc.url,
+        )
+        return
+    cmp = compare_facts(extract_facts(interp.body), extract_facts(doc.body), params.kinds)
+    head = f"解读《{interp.title}》与文件{_doc_name(doc)}"
+    for d in cmp.disagreements:
+        yield failed(
+            f"{head}不一致：解读称“{_said(d.stated)}”，文件为“{_said(d.actual)}”",
+            [_quote_ref(interp, d.stated), _quote_ref(doc, d.actual)],
+            record=f"{doc.url}#{d.stated.kind}:{d.stated.subject_key or ''}",
+            fix="按文件原文更正解读中的内容",
+        )
+    if cmp.extra and params.extra_status == "warn":
+        listed = "；".join(f"{KIND_ZH[f.kind]}“{_said(f)}”" for f in cmp.extra[:MAX_LISTED])
+        more = f"等{len(cmp.extra)}处" if len(cmp.extra) > MAX_LISTED else ""
+        yield warned(
+            f"{head}：解读中的{listed}{more}在文件中未找到，请核实",
+            [_quote_ref(interp, f) for f in cmp.extra[:MAX_LISTED]] + [post_ref(doc)],
+            record=f"{doc.url}#未见于文件",
+        )
+    if not cmp.disagreements:
+        if cmp.agreed:
+            listed = "、".join(f"“{_said(f)}”" for f in cmp.agreed[:MAX_LISTED])
+            more = f"等{len(cmp.agreed)}项" if len(cmp.agreed) > MAX_LISTED else ""
+            yield passed(f"{head}一致：{listed}{more}与文件相符", refs, record=doc.url)
+        elif not cmp.extra:
+            yield passed(f"{head}：解读未含可核对的金额、比例、日期、时限、年龄或电话", refs, record=doc.url)

@@ -1,0 +1,3 @@
+from gkcheck.crawl.cli import main
+
+raise SystemExit(main())
