@@ -146,6 +146,21 @@ def test_header_variants(tmp_path, content, channels, audience, mode, level):
     assert (item.audience, item.mode, item.level) == ("特定群体", "依申请", "乡级")
 
 
+def test_unusual_sub_header_is_its_own_value(tmp_path):
+    top = TOP[:13] + [None, None]  # 公开层级 over three sub-columns, the first unusual
+    sub = SUB[:12] + ["市级", "县级", "乡级"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for c, (a, b) in enumerate(zip(top, sub), start=1):
+        ws.cell(1, c, a)
+        ws.cell(2, c, b)
+    put(ws, 3, [1, "综合业务", "监督检查", "投诉电话", BASIS, T10, "市民政局", "政府网站",
+                "√", None, "√", None, "√", "√", None])
+    wb.save(tmp_path / "u.xlsx")
+    (item,) = load_catalog(tmp_path / "u.xlsx").items
+    assert (item.pos.row, item.level) == (3, "市级、县级")
+
+
 def test_one_row_header_keeps_values_as_written(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -172,8 +187,8 @@ def test_merged_ranges_and_blank_cells_carry_down_within_a_block(tmp_path):
     ws.append(["最低生活保障", "办事指南", "低保标准", BASIS])
     ws.append([None, "审核信息", "初审名单", None])  # 一级事项 blank below a value, no merge
     ws.append([None, "审批信息", "低保对象名单", None])
-    ws.merge_cells("D2:D4")  # one 公开依据 for three rows
-    ws.append([])  # a blank row ends the block
+    ws.append([])  # a blank row ends the block ...
+    ws.merge_cells("D2:D5")  # ... even though the 公开依据 merged over the rows above reaches it
     ws.append([None, "资金发放", "发放总额", "《中华人民共和国政府信息公开条例》"])
     wb.save(tmp_path / "m.xlsx")
     items = load_catalog(tmp_path / "m.xlsx").items
@@ -183,6 +198,21 @@ def test_merged_ranges_and_blank_cells_carry_down_within_a_block(tmp_path):
         (4, "最低生活保障", "审批信息", BASIS),
         (6, "", "资金发放", "《中华人民共和国政府信息公开条例》"),
     ]
+
+
+def test_heading_merged_across_the_table_is_no_item(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限"])
+    ws.append(["一、社会救助"])
+    ws.merge_cells("A2:F2")
+    ws.append([1, "临时救助", "办事指南", "救助标准", BASIS, T10])
+    ws.append([None, "养老服务"])  # a heading not in the first cell, merged across the table
+    ws.merge_cells("B4:F4")
+    ws.append([2, None, "补贴政策", "高龄津贴标准", BASIS, T10])
+    wb.save(tmp_path / "h.xlsx")
+    items = load_catalog(tmp_path / "h.xlsx").items
+    assert [(i.pos.row, i.level1, i.level2) for i in items] == [(3, "临时救助", "办事指南"), (5, "", "补贴政策")]
 
 
 def test_multiple_sheets(tmp_path):
@@ -273,12 +303,21 @@ def test_csv_gbk_without_bom_two_row_header(tmp_path):
     assert cat.items[0].pos.location() == f"{path}:3"
 
 
+def test_csv_title_and_update_date_above_header(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("邹城市民政局主动公开事项目录,,\n更新日期：2024年11月20日,,\n一级事项,二级事项,公开内容\n"
+                    "临时救助,办事指南,救助标准\n", encoding="utf-8")
+    cat = load_catalog(path)
+    assert (cat.title, cat.updated) == ("邹城市民政局主动公开事项目录", dt.date(2024, 11, 20))
+    assert [(i.pos.row, i.level2) for i in cat.items] == [(4, "办事指南")]
+
+
 def test_csv_utf8_bom_demo_rows_are_exact():
     path = CATALOGS / "市教育和体育局.csv"
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     cat = load_catalog(path, base=REPO)
     records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
-    assert len(cat.items) == 11
+    assert len(cat.items) == 13
     for item in cat.items:
         assert item.pos.file == "catalogs/市教育和体育局.csv" and item.pos.sheet is None
         assert records[item.pos.row - 1][2] == item.level2
@@ -515,18 +554,20 @@ def test_demo_renshe_variant_layout():
 def test_demo_gangshan_township_layout():
     path = CATALOGS / "钢山街道.xlsx"
     cat = load_catalog(path, base=REPO)
-    assert len(cat.items) == 10 and cat.updated == dt.date(2024, 10, 8)
+    assert len(cat.items) == 11 and cat.updated == dt.date(2024, 10, 8)
     check_rows_exact(path, cat.items)
     assert {i.level for i in cat.items} == {"乡级"}
-    assert cat.items[0].channels == "政府网站、两微一端、便民服务站"
-    assert cat.items[0].updated == dt.date(2024, 7, 3)
+    guide = cat.items[1]
+    assert (guide.pos.row, guide.full_name) == (6, "最低生活保障 / 办事指南")
+    assert guide.channels == "政府网站、两微一端、便民服务站"  # the ■ entries of the checklist
+    assert guide.updated == dt.date(2024, 7, 3)
     assert [i.level2 for i in cat.items if not i.basis] == ["补助资金发放"]
     assert [i.level2 for i in cat.items if not i.audience] == ["补贴发放名单"]
 
 
 @pytest.mark.parametrize(("name", "count", "unit"), [
     ("市住房和城乡建设局.yaml", 7, "市住房和城乡建设局"),
-    ("市卫生健康局.yaml", 9, "市卫生健康局"),
+    ("市卫生健康局.yaml", 13, "市卫生健康局"),
 ])
 def test_demo_yaml_catalogs(name, count, unit):
     path = CATALOGS / name

@@ -22,7 +22,11 @@ from gkcheck.report.waivers import Waiver, apply_waivers
 from gkcheck.report.xlsx import UNIT_COLUMNS, sheet_names
 
 UNIT_NAMES = ["市民政局", "市发展和改革局", "钢山街道", "市统计局"]
-EVIDENCE_URLS = {"http://127.0.0.1:8765/shjz/art/1.html", "http://127.0.0.1:8765/fgj/", "http://127.0.0.1:9/col/"}
+EVIDENCE_URLS = {
+    "http://127.0.0.1:8765/shjz/art/1.html",
+    "http://127.0.0.1:8765/fgj/",
+    "http://127.0.0.1:9/col/",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +53,9 @@ def test_parse_formats_accepts_lists_and_commas_and_rejects_unknown():
 def test_write_reports_writes_each_format_to_its_file(tmp_path, result):
     paths = write_reports(result, ["html", "xlsx", "json", "sarif", "junit", "md", "text"], tmp_path / "out")
     names = sorted(p.name for p in paths)
-    assert names == sorted(["report.html", "ledger.xlsx", "result.json", "result.sarif", "junit.xml", "report.md", "report.txt"])
+    assert names == sorted(
+        ["report.html", "ledger.xlsx", "result.json", "result.sarif", "junit.xml", "report.md", "report.txt"]
+    )
     for p in paths:
         assert p.stat().st_size > 500
     assert (tmp_path / "out" / "report.html").read_bytes() == render(result, "html")
@@ -74,15 +80,17 @@ def test_text_groups_by_unit_and_shows_errors_and_summary(result):
     assert "\x1b[" not in out
     positions = [out.index(f"■ {n}") for n in UNIT_NAMES]
     assert positions == sorted(positions)
-    mz = out[positions[0]:positions[1]]
+    mz = out[positions[0] : positions[1]]
     assert "✗ 不通过 [严重] 任务17  ZC24-T17-standards" in mz
     assert f"证据：网页《{SCRIPT_TITLE}》（2024-06-01） http://127.0.0.1:8765/shjz/art/1.html" in mz
-    assert "证据：目录“=HYPERLINK(\"http://x\")” catalogs/民政局.xlsx 工作表“目录” 第12行" in mz
+    assert '证据：目录“=HYPERLINK("http://x")” catalogs/民政局.xlsx 工作表“目录” 第12行' in mz
     assert "整改：在“社会救助”栏目发布本年度调整后的标准" in mz
     assert "✓ 其余 2 项通过" in mz
     assert "运行中遇到的问题（1 项" in out
     assert "抓取失败：http://127.0.0.1:9/col/" in out
-    assert out.rstrip().endswith("合计：4 个单位，11 项结果：不通过 4 · 提醒 1 · 无法核验 2 · 已豁免 0 · 通过 4")
+    assert out.rstrip().endswith(
+        "合计：4 个单位，11 项结果：不通过 4 · 提醒 1 · 无法核验 2 · 已豁免 0 · 通过 4"
+    )
 
 
 def test_text_colour_only_when_asked(result):
@@ -155,6 +163,7 @@ def test_html_matrix_ranking_and_unit_sections(result):
     assert "catalogs/民政局.xlsx 工作表“目录” 第12行" in mz_text
     assert "整改建议" in mz_text and "注明金额和执行日期" in mz_text
     assert "抓取失败" in soup.find("div", class_="errors").get_text()
+    assert "未评分" in sections[3].get_text() and "22.2" in sections[0].get_text()
 
 
 # ---------------------------------------------------------------- markdown
@@ -231,8 +240,12 @@ def test_xlsx_unit_sheet_rows(result):
     assert rows[4][4] == "通过" and rows[4][1] == "加强组织领导"
     summary = _workbook(result)["汇总"]
     ranked = [[c.value for c in r][:4] for r in summary.iter_rows(min_row=4, max_row=7)]
-    assert ranked == [[1, "钢山街道", "镇街", 100], [2, "市发展和改革局", "部门", 28.6],
-                      [3, "市民政局", "部门", 22.2], ["—", "市统计局", "部门", "—"]]
+    assert ranked == [
+        [1, "钢山街道", "镇街", 100],
+        [2, "市发展和改革局", "部门", 28.6],
+        [3, "市民政局", "部门", 22.2],
+        ["—", "市统计局", "部门", "—"],
+    ]
 
 
 def test_xlsx_no_cell_starts_a_formula(result):
@@ -291,7 +304,15 @@ def _sarif_validator():
 def test_sarif_is_valid_and_keyed_by_rule(result):
     waived = apply_waivers(
         result,
-        [Waiver(rule="NAT-column-fresh", unit="mzj", reason="栏目改版中", owner="王五", expires=dt.date(2025, 6, 30))],
+        [
+            Waiver(
+                rule="NAT-column-fresh",
+                unit="mzj",
+                reason="栏目改版中",
+                owner="王五",
+                expires=dt.date(2025, 6, 30),
+            )
+        ],
         dt.date(2025, 1, 2),
     )
     log = json.loads(render(waived, "sarif"))
@@ -305,19 +326,26 @@ def test_sarif_is_valid_and_keyed_by_rule(result):
     for res in results:
         assert rule_ids[res["ruleIndex"]] == res["ruleId"]
 
-    cat = next(r for r in results if r["ruleId"] == "NAT-catalog-items" and r["properties"]["unit_id"] == "mzj")
+    cat = next(
+        r for r in results if r["ruleId"] == "NAT-catalog-items" and r["properties"]["unit_id"] == "mzj"
+    )
     phys = cat["locations"][0]["physicalLocation"]
     assert unquote(phys["artifactLocation"]["uri"]) == "catalogs/民政局.xlsx"
     assert phys["region"]["startLine"] == 12
     assert cat["level"] == "error" and cat["kind"] == "fail"
 
     web = next(r for r in results if r["ruleId"] == "ZC24-T17-standards")
-    assert web["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "http://127.0.0.1:8765/shjz/art/1.html"
+    assert (
+        web["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "http://127.0.0.1:8765/shjz/art/1.html"
+    )
     assert web["locations"][0]["logicalLocations"][0]["name"] == "市民政局"
 
     unknown = next(r for r in results if r["properties"]["unit_id"] == "tjj")
     assert (unknown["kind"], unknown["level"]) == ("review", "none")
-    sup = next(r for r in results if r["ruleId"] == "NAT-column-fresh" and r["properties"]["unit_id"] == "mzj")
+    sup = next(
+        r for r in results if r["ruleId"] == "NAT-column-fresh" and r["properties"]["unit_id"] == "mzj"
+    )
     assert sup["suppressions"][0]["justification"] == "栏目改版中"
     assert sup["level"] == "warning"
 

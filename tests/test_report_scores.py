@@ -10,14 +10,28 @@ from gkcheck.report.view import ranking
 
 
 def f(unit: str, rule: str, status: str, severity: str = "error", record: str | None = None) -> Finding:
-    return Finding(rule=rule, check="x.y", unit=unit, unit_id=unit, status=status, severity=severity,
-                   message=f"{rule} {status}", record=record, tasks=[1])
+    return Finding(
+        rule=rule,
+        check="x.y",
+        unit=unit,
+        unit_id=unit,
+        status=status,
+        severity=severity,
+        message=f"{rule} {status}",
+        record=record,
+        tasks=[1],
+    )
 
 
 def result(findings, rules=(), units=None) -> AuditResult:
     ids = units or sorted({x.unit_id for x in findings})
-    return AuditResult(pack="p", as_of=dt.date(2024, 12, 31), units=[UnitSummary(id=i, name=i) for i in ids],
-                       findings=list(findings), rules=list(rules))
+    return AuditResult(
+        pack="p",
+        as_of=dt.date(2024, 12, 31),
+        units=[UnitSummary(id=i, name=i) for i in ids],
+        findings=list(findings),
+        rules=list(rules),
+    )
 
 
 RULES = [
@@ -33,22 +47,28 @@ RULES = [
 
 def test_worked_example():
     findings = [
-        f("a", "R1", "pass"),                        # 3 of 3
-        f("a", "R2", "pass", record="x"),            # worst of pass + fail = fail: 0 of 3
+        f("a", "R1", "pass"),  # 3 of 3
+        f("a", "R2", "pass", record="x"),  # worst of pass + fail = fail: 0 of 3
         f("a", "R2", "fail", record="y"),
-        f("a", "R3", "warn", "warning"),             # half credit: 1 of 2
-        f("a", "R4", "pass", "info"),                # explicit weight: 5 of 5
-        f("a", "R5", "unknown"),                     # out of the denominator
-        f("a", "R6", "waived", "warning"),           # out of the denominator
-        f("a", "R7", "pass", record="x"),            # pass + unknown = unknown: out
+        f("a", "R3", "warn", "warning"),  # half credit: 1 of 2
+        f("a", "R4", "pass", "info"),  # explicit weight: 5 of 5
+        f("a", "R5", "unknown"),  # out of the denominator
+        f("a", "R6", "waived", "warning"),  # out of the denominator
+        f("a", "R7", "pass", record="x"),  # pass + unknown = unknown: out
         f("a", "R7", "unknown", record="y"),
     ]
     out = score_units(result(findings, RULES))
     u = out.units[0]
     assert u.score == 69.2  # 100 * (3 + 0 + 1 + 5) / (3 + 3 + 2 + 5) = 69.23
     assert u.score_detail == {
-        "scored": 4, "unknown": 2, "waived": 1, "pass": 2, "warn": 1, "fail": 1,
-        "weight_total": 13.0, "weight_earned": 9.0,
+        "scored": 4,
+        "unknown": 2,
+        "waived": 1,
+        "pass": 2,
+        "warn": 1,
+        "fail": 1,
+        "weight_total": 13.0,
+        "weight_earned": 9.0,
     }
     assert u.counts == {"pass": 4, "fail": 1, "warn": 1, "unknown": 2, "waived": 1}
 
@@ -79,15 +99,20 @@ def test_weights_default_by_severity_when_rule_unknown():
 
 def test_ranking_ties_share_a_rank_and_unscored_come_last():
     findings = [
-        f("a", "R1", "pass"), f("a", "R2", "fail"),     # 50
-        f("b", "R1", "pass"),                          # 100
-        f("c", "R3", "warn", "warning"),                # 50
-        f("d", "R5", "unknown"),                       # None
-        f("e", "R2", "fail"),                          # 0
+        f("a", "R1", "pass"),
+        f("a", "R2", "fail"),  # 50
+        f("b", "R1", "pass"),  # 100
+        f("c", "R3", "warn", "warning"),  # 50
+        f("d", "R5", "unknown"),  # None
+        f("e", "R2", "fail"),  # 0
     ]
     out = score_units(result(findings, RULES))
     assert [(rank, u.id, u.score) for rank, u in ranking(out)] == [
-        (1, "b", 100.0), (2, "a", 50.0), (2, "c", 50.0), (4, "e", 0.0), (None, "d", None),
+        (1, "b", 100.0),
+        (2, "a", 50.0),
+        (2, "c", 50.0),
+        (4, "e", 0.0),
+        (None, "d", None),
     ]
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gkcheck.text.normalize import best_matches, key, normalize, similarity
+from gkcheck.text.normalize import (
+    best_matches,
+    key,
+    key_similarity,
+    normalize,
+    similarity,
+)
 
 
 def test_full_width_brackets_equal_ascii_brackets():
@@ -66,7 +72,9 @@ def test_best_matches_orders_filters_and_limits():
     cands = ["最低生活保障 / 办事指南", "特困人员救助供养 / 审批信息", "临时救助 / 办事指南", "最低生活保障 / 办事指南"]
     got = best_matches("最低生活保障办事指南", cands, cutoff=0.6, n=3)
     assert got[0] == ("最低生活保障 / 办事指南", 1.0)
-    assert [c for c, _ in got] == ["最低生活保障 / 办事指南", "临时救助 / 办事指南"]
+    assert got == [("最低生活保障 / 办事指南", 1.0)]  # duplicates count once
+    low = best_matches("最低生活保障办事指南", cands, cutoff=0.4, n=3)
+    assert [c for c, _ in low] == ["最低生活保障 / 办事指南", "临时救助 / 办事指南"]
     assert best_matches("最低生活保障办事指南", cands, cutoff=0.6, n=1) == [("最低生活保障 / 办事指南", 1.0)]
     assert best_matches("招生计划", cands) == []
 
@@ -85,3 +93,10 @@ def test_similarity_is_symmetric_and_bounded(a, b):
     s = similarity(a, b)
     assert 0.0 <= s <= 1.0
     assert s == similarity(b, a)
+
+
+@given(_text, _text, st.floats(min_value=0.0, max_value=1.0))
+def test_key_similarity_cutoff_only_drops_scores_below_it(a, b, cutoff):
+    full = similarity(a, b)
+    fast = key_similarity(key(a), key(b), cutoff)
+    assert fast == full or (fast == 0.0 and full < cutoff)

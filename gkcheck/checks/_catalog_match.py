@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gkcheck.model import CatalogItem
-from gkcheck.text.normalize import best_matches, key
+from gkcheck.text.normalize import best_matches, key, key_similarity
 
 
 class ItemSpec(BaseModel):
@@ -130,18 +130,31 @@ def find_item(spec: ItemSpec, items: list[CatalogItem]) -> Hit | None:
 
 
 def suggest(spec: ItemSpec, items: list[CatalogItem], cutoff: float) -> CatalogItem | None:
-    """The row whose name is most like the spec's (at least `cutoff`), for "是否指…？"."""
+    """The row whose name is most like the spec's (at least `cutoff`), for "是否指…？".
+
+    A row is compared by its most specific level, alone and joined to the levels above it
+    ("办事指南", "低保办事指南"); a 一级事项 alone is never suggested. When the spec gives
+    `level1`, only rows under a similar 一级事项 (similarity ≥ 0.5) are candidates, and
+    they are compared as 一级+name: "特困人员救助供养 / 办事指南" is no suggestion for
+    "临时救助 / 办事指南".
+    """
     by_text: dict[str, CatalogItem] = {}
+    near_level1: dict[tuple[str, ...], bool] = {}  # rows share their upper levels: judge each once
     for item in items:
         levels = [p for p in (item.level1, item.level2, item.level3) if key(p)]
-        if spec.level1:
-            # The row's path from some level down, at least two levels long: a lone
-            # "办事指南" under another 一级事项 is no suggestion for "特困人员救助供养 / 办事指南".
-            texts = ["".join(levels[i:]) for i in range(max(len(levels) - 1, 1))]
+        if len(levels) < 2:
+            texts = levels
+        elif spec.level1:
+            above = tuple(levels[:-1])
+            if above not in near_level1:
+                near_level1[above] = any(
+                    key_similarity(key(a), key(b), 0.5) >= 0.5 for a in spec.level1_names() for b in above
+                )
+            if not near_level1[above]:
+                continue
+            texts = ["".join(levels[i:]) for i in range(len(levels) - 1)]
         else:
-            texts = [
-                "".join(levels[i:j]) for i in range(len(levels)) for j in range(i + 1, len(levels) + 1)
-            ]
+            texts = ["".join(levels[i:]) for i in range(len(levels))]
         for t in texts:
             by_text.setdefault(t, item)
     if spec.level1:

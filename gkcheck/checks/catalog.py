@@ -120,7 +120,7 @@ def exists(ctx: CheckContext, params: ExistsParams):
 
 class HasItemParams(Params):
     items: list[ItemSpec] = Field(min_length=1)
-    suggest_cutoff: float = Field(default=0.6, ge=0.0, le=1.0)
+    suggest_cutoff: float = Field(default=0.7, ge=0.0, le=1.0)
 
 
 @check_kind("catalog.has_item", HasItemParams, needs="catalog")
@@ -141,16 +141,17 @@ def has_item(ctx: CheckContext, params: HasItemParams):
         level1_synonyms 一级事项的同义名称（如 [低保]）
         contains        公开内容必须写明的要素；写成列表表示“任一即可”，
                         如 [[最低生活保障标准, 低保标准]]
-      suggest_cutoff  相近名称提示的相似度下限，默认 0.6
+      suggest_cutoff  相近名称提示的相似度下限（0–1），默认 0.7
       也可直接写事项名：items: [政策法规文件, 监督检查]
 
     通过：
       items: [{name: 办事指南, level1: 最低生活保障, contains: [最低生活保障标准]}]
       第5行：最低生活保障 / 办事指南，公开内容“办理条件、最低生活保障标准、申请材料…”
     不通过：
-      未找到“最低生活保障 / 办事指南”，是否指“低保 / 办理指南”（第5行）？
-      “最低生活保障 / 办事指南”（第5行）的公开内容未写明：最低生活保障标准
-    无法核验：未提供目录。
+      未找到“最低生活保障 / 办事指南”，是否指“低保 / 办事指南”（第5行）？
+      “最低生活保障 / 办事指南”（第5行：最低生活保障 / 办事指南）的公开内容未写明：最低生活保障标准
+      配置了目录来源却找不到本单位的目录时，每个事项都不通过
+    无法核验：未配置目录来源，或目录文件无法读取。
     """
     cats = ctx.evidence.catalogs
     if cats is None:
@@ -372,13 +373,8 @@ def _judge_value(field: str, value: str, accepted: set[str], max_wd: int) -> lis
         return [("fail", f"公开时限“{shown}”无法识别为具体期限")]
     if tl.working_days is not None and tl.working_days > max_wd:
         approx = "" if tl.period.endswith("工作日") else f"，约合{round(tl.working_days)}个工作日"
-        return [
-            (
-                "warn",
-                f"公开时限“{shown}”（{tl.period}{approx}）长于{max_wd}个工作日"
-                "（《政府信息公开条例》第二十六条）",
-            )
-        ]
+        text = f"公开时限“{shown}”（{tl.period}{approx}）长于{max_wd}个工作日（《政府信息公开条例》第二十六条）"
+        return [("warn", text)]
     return []
 
 

@@ -25,7 +25,7 @@ from gkcheck.checks._columns import (
     not_found_message,
     post_ref,
 )
-from gkcheck.checks._window import Span, Window, resolve
+from gkcheck.checks._window import Span, Window, resolve, window_field
 from gkcheck.checks.registry import (
     CheckContext,
     Outcome,
@@ -37,7 +37,7 @@ from gkcheck.checks.registry import (
     warned,
 )
 from gkcheck.model import EvidenceRef, Post
-from gkcheck.text.facts import Fact, extract_facts, subject_key
+from gkcheck.text.facts import Fact, extract_facts
 from gkcheck.text.normalize import key, normalize, similarity
 from gkcheck.text.workdays import calendar_note, workdays_between
 
@@ -188,7 +188,7 @@ class PairingParams(Params):
     interpretations_column: ColumnSpec = ColumnSpec(name="政策解读", synonyms=["解读回应", "政策解读与回应"])
     only: Literal["all", "规范性文件", "services"] = "all"
     keywords: list[str] | None = None  # overrides the words `only` filters titles by
-    since: Window = "plan_year"
+    since: Window = window_field()
     threshold: float = Field(default=0.8, ge=0.5, le=1.0)
 
     def wants(self, post: Post) -> bool:
@@ -265,9 +265,14 @@ def _empty_message(s: _Setup, params: PairingParams) -> str:
     return msg
 
 
+def _title(title: str) -> str:
+    """《title》, or “title” when the title itself holds 《》."""
+    return f"“{title}”" if "《" in title or "》" in title else f"《{title}》"
+
+
 def _doc_name(p: Post) -> str:
-    d = f"，{p.date.isoformat()}" if p.date else "，无发布日期"
-    return f"《{p.title}》（{d[1:]}）" if not p.title.startswith("《") else f"{p.title}（{d[1:]}）"
+    when = p.date.isoformat() if p.date else "无发布日期"
+    return f"{_title(p.title)}（{when}）"
 
 
 # ------------------------------------------------------------------ interpretation.paired
@@ -328,7 +333,7 @@ def interpretation_paired(ctx: CheckContext, params: PairedParams) -> Iterator[O
 def _timing(pair: Pair, params: PairedParams, s: _Setup) -> Outcome:
     doc, interp = pair.document, pair.interpretation
     refs = [post_ref(doc), post_ref(interp)]
-    found = f"{_doc_name(doc)}的解读为《{interp.title}》（按{pair.how}对应）"
+    found = f"{_doc_name(doc)}的解读为{_title(interp.title)}（按{pair.how}对应）"
     if doc.date is None or interp.date is None:
         which = "解读" if interp.date is None else "文件"
         return passed(f"{found}；{which}无发布日期，未核验发布间隔", refs, record=doc.url)
@@ -359,14 +364,14 @@ def _linking(pair: Pair, s: _Setup) -> Outcome:
         return unknown(f"{_doc_name(doc)}：未采集到{which}正文，无法核验文件与解读是否相互链接", refs, record=record)
     d2i, i2d = _links_to(doc, interp), _links_to(interp, doc)
     if d2i and i2d:
-        return passed(f"{_doc_name(doc)}与解读《{interp.title}》相互链接", refs, record=record)
+        return passed(f"{_doc_name(doc)}与解读{_title(interp.title)}相互链接", refs, record=record)
     missing = []
     if not d2i:
         missing.append("文件页未链接解读")
     if not i2d:
         missing.append("解读页未链接文件")
     return warned(
-        f"{_doc_name(doc)}与解读《{interp.title}》未相互链接：{'，'.join(missing)}",
+        f"{_doc_name(doc)}与解读{_title(interp.title)}未相互链接：{'，'.join(missing)}",
         refs,
         record=record,
         fix="在文件页面加“相关解读”链接，在解读页面加“原文链接”",
@@ -470,12 +475,15 @@ def compare_facts(interp_facts: list[Fact], doc_facts: list[Fact], kinds: Iterab
     kind, role and unit; the same subject when the document says what it is about); it
     disagrees when the document states the same thing (same subject, or the one
     effective date / the one phone number of each) with another value; else it is extra.
+    A change the 解读 states (提高40元, 增长4.5%) also agrees when the document gives the
+    old and new values it follows from. Dates with no role (a publication date told as
+    background) are not compared.
     """
     kinds = set(kinds)
     result = Comparison([], [], [])
     seen: set[tuple] = set()
     for f in interp_facts:
-        if f.kind not in kinds:
+        if f.kind not in kinds or (f.kind == "date" and f.role is None):
             continue
         sig = (f.kind, f.subject_key, str(f.value), f.role)
         if sig in seen:
@@ -488,18 +496,39 @@ def compare_facts(interp_facts: list[Fact], doc_facts: list[Fact], kinds: Iterab
             else:
                 result.disagreements.append(Disagreement(f, strong[0]))
             continue
-        if any(_comparable(f, g) and _same_value(f, g) for g in doc_facts):
+        if any(_comparable(f, g) and _same_value(f, g) for g in doc_facts) or _delta_follows(f, doc_facts):
             result.agreed.append(f)
         else:
             result.extra.append(f)
     return result
 
 
+def _delta_follows(f: Fact, doc_facts: list[Fact]) -> bool:
+    """A stated change (提高40元 / 增长4.5%) equals new − old of the document's figures."""
+    if f.role != "delta" or f.kind not in ("amount", "percent"):
+        return False
+    amounts = [g for g in doc_facts if g.kind == "amount" and g.subject_key and (not f.subject_key or _subjects_match(f, g))]
+    for old in (g for g in amounts if g.role == "old"):
+        for new in (g for g in amounts if g.role == "new" and g.subject_key == old.subject_key and g.sentence == old.sentence):
+            diff = new.value.yuan - old.value.yuan
+            if f.kind == "amount" and diff == f.value.yuan:
+                return True
+            if f.kind == "percent" and old.value.yuan:
+                pct = diff / old.value.yuan * 100
+                places = -f.value.value.as_tuple().exponent if f.value.value.as_tuple().exponent < 0 else 0
+                if round(pct, places) == f.value.value:
+                    return True
+    return False
+
+
 def _said(f: Fact) -> str:
+    """What a fact says, with what it is about: 城市低保标准每人每月900元 · 15个工作日内完成调查核实."""
     subject = f.subject or ""
     shown = f.shown()
-    if subject and shown.startswith(subject):
-        subject = ""
+    if not subject or shown.startswith(subject):
+        return shown
+    if f.sentence.find(subject, f.sentence.find(f.text)) > f.sentence.find(f.text) >= 0:
+        return f"{shown}{subject}"  # the action after a time limit
     return f"{subject}{shown}"
 
 
@@ -556,12 +585,12 @@ def _consistency(pair: Pair, params: ConsistentParams) -> Iterator[Outcome]:
         )
         return
     cmp = compare_facts(extract_facts(interp.body), extract_facts(doc.body), params.kinds)
-    head = f"解读《{interp.title}》与文件{_doc_name(doc)}"
+    head = f"解读{_title(interp.title)}与文件{_doc_name(doc)}"
     for d in cmp.disagreements:
         yield failed(
             f"{head}不一致：解读称“{_said(d.stated)}”，文件为“{_said(d.actual)}”",
             [_quote_ref(interp, d.stated), _quote_ref(doc, d.actual)],
-            record=f"{doc.url}#{d.stated.kind}:{d.stated.subject_key or ''}",
+            record=f"{doc.url}#{d.stated.kind}:{d.stated.subject_key or ''}:{d.stated.value}",
             fix="按文件原文更正解读中的内容",
         )
     if cmp.extra and params.extra_status == "warn":

@@ -13,30 +13,35 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 from gkcheck.crawl.html import absolute, base_url, drop, link_title, soup_of, squash
 from gkcheck.text.dates import parse_date
 
 ATTACHMENT_EXT = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar")
 
+# Content containers of the common CMSs, most specific first: (attribute, value).
 _CONTENT = (
-    ".TRS_Editor",
-    ".trs_editor_view",
-    "#UCAP-CONTENT",
-    "#zoom",
-    "#fontzoom",
-    ".bt_content",
-    ".wz_content",
-    ".article-content",
-    ".article_content",
-    ".pages_content",
-    "#Zoom",
-    "#zw",
-    ".zw",
-    ".view",
-    "#content",
-    ".content",
+    ("class", "TRS_Editor"),
+    ("class", "trs_editor_view"),
+    ("id", "UCAP-CONTENT"),
+    ("id", "zoom"),
+    ("id", "fontzoom"),
+    ("class", "bt_content"),
+    ("class", "wz_content"),
+    ("class", "article-content"),
+    ("class", "article_content"),
+    ("class", "pages_content"),
+    ("id", "Zoom"),
+    ("id", "zw"),
+    ("class", "zw"),
+    ("class", "view"),
+    ("id", "content"),
+    ("class", "content"),
+)
+_RANK = {key: i for i, key in enumerate(_CONTENT)}
+_BLOCKS = frozenset(
+    "p div tr li h1 h2 h3 h4 h5 h6 table section article ul ol dl dt dd blockquote pre center".split()
 )
 _CHROME = re.compile(
     r"(^|[\s_-])(nav|menu|header|head|footer|foot|breadcrumb|crumb|position|location|share|print|"
@@ -69,20 +74,34 @@ def _meta(soup: BeautifulSoup, *names: str) -> str | None:
 
 
 def _strip_chrome(soup: BeautifulSoup) -> None:
+    """Remove navigation, headers, footers, breadcrumbs and the like."""
     for el in soup.find_all(["nav", "header", "footer", "form", "iframe", "select"]):
         el.decompose()
+    chosen = []
     for el in soup.find_all(True):
-        if el.decomposed or not el.attrs:
+        if el.name in ("body", "html") or not el.attrs:
             continue
         marks = " ".join([*(el.get("class") or []), el.get("id") or ""])
-        if marks and _CHROME.search(marks) and el.name not in ("body", "html"):
-            el.decompose()
+        if marks.strip() and _CHROME.search(marks):
+            chosen.append(el)
+    ids = {id(el) for el in chosen}
+    tops = [el for el in chosen if not any(id(p) in ids for p in el.parents)]
+    for el in tops:
+        el.decompose()
 
 
 def _main(soup: BeautifulSoup) -> Tag | None:
-    for sel in _CONTENT:
-        el = soup.select_one(sel)
-        if isinstance(el, Tag) and len(squash(el.get_text())) >= 20:
+    """The content container: a known CMS container, else the parent of most paragraph text."""
+    found: list[tuple[int, int, Tag]] = []
+    for n, el in enumerate(soup.find_all(True)):
+        keys = [("class", c) for c in el.get("class") or []]
+        if el.get("id"):
+            keys.append(("id", el["id"]))
+        ranks = [_RANK[k] for k in keys if k in _RANK]
+        if ranks:
+            found.append((min(ranks), n, el))
+    for _, _, el in sorted(found, key=lambda x: (x[0], x[1])):
+        if len(squash(el.get_text())) >= 20:
             return el
     scores: dict[int, tuple[Tag, int]] = {}
     for p in soup.find_all(["p", "br"]):
@@ -98,16 +117,30 @@ def _main(soup: BeautifulSoup) -> Tag | None:
 
 
 def _text(el: Tag) -> str:
-    for br in el.find_all("br"):
-        br.replace_with("\n")
-    blocks = ("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section")
-    for b in el.find_all(blocks):
-        b.insert_before("\n")
-        b.insert_after("\n")
-    for cell in el.find_all(["td", "th"]):
-        cell.insert_after("\t")
+    """The element's text, a line per block (p, div, tr, li …), cells separated by tabs.
+    Walks the tree once without changing it (inserting markers costs O(n²) in bs4)."""
+    parts: list[str] = []
+    stack: list = [iter(el.children)]
+    closers: list[str] = []
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            parts.append(closers.pop()) if closers else None
+            continue
+        if isinstance(child, Tag):
+            if child.name == "br":
+                parts.append("\n")
+                continue
+            block = child.name in _BLOCKS
+            if block:
+                parts.append("\n")
+            closers.append("\n" if block else ("\t" if child.name in ("td", "th") else ""))
+            stack.append(iter(child.children))
+        elif type(child) in (NavigableString, CData):
+            parts.append(str(child))
     lines = []
-    for line in el.get_text("").splitlines():
+    for line in "".join(parts).splitlines():
         line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
         if line:
             lines.append(line)

@@ -53,6 +53,19 @@ class Selectors(BaseModel):
     date: str | None = None  # default: any date in the item's text
     next: str | None = None  # the "next page" link, anywhere in the page
 
+    @field_validator("item", "title", "link", "date", "next")
+    @classmethod
+    def _compiles(cls, v):
+        if v is None:
+            return v
+        import soupsieve
+
+        try:
+            soupsieve.compile(v)
+        except Exception as exc:  # soupsieve.SelectorSyntaxError and friends
+            raise ValueError(f"CSS 选择器“{v}”无效（{str(exc).splitlines()[0]}）") from None
+        return v
+
 
 class Defaults(BaseModel):
     """Politeness and limits; a column may override max_pages."""

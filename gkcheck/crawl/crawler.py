@@ -168,6 +168,7 @@ def crawl(
         else:
             crawl_id = None
         cfg = sites.with_base(base)
+        store.base = base.rstrip("/") if base else None
         selected = _select(cfg, units, unit_names)
         if crawl_id is None:
             crawl_id = store.begin_crawl(
@@ -361,9 +362,10 @@ class _Run:
             if rec is not None and rec.truncated:
                 problems.append(f"第{page_no}页 {url}：{rec.error}")
             if page_no > 1 and page.items and not new:
-                notes.append(f"第{page_no}页（{url}）与之前的页面内容相同，判定为分页循环，停止翻页")
+                # the same posts again (a loop, or an alias of a page seen): do not follow it
+                notes.append(f"第{page_no}页（{url}）与之前的页面内容相同，判定为分页循环，不再从该页翻页")
                 self._note("loop")
-                break
+                continue
             for nxt in page.next_urls:
                 if nxt in queued:
                     if len(page.next_urls) == 1 and nxt != url and nxt in visited:

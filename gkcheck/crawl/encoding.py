@@ -17,7 +17,7 @@ _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)["']"
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 
 # Charsets that decode any byte string: a header naming one proves nothing.
-_PERMISSIVE = {"latin_1", "iso8859_1", "cp1252", "ascii"}
+_PERMISSIVE = {"iso8859-1", "latin-1", "cp1252", "ascii"}
 _CHINESE = {"gb2312", "gbk", "gb18030", "hz"}
 
 

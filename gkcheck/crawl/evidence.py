@@ -28,6 +28,20 @@ def _datetime(v: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(v) if v else None
 
 
+def _post_date(row: dict) -> dt.date | None:
+    """The listed date; the post page's own date where the list gave none, or gave only
+    month and day (its year inferred) and the page says otherwise."""
+    listed, on_page = _date(row["date"]), _date(row["body_date"])
+    if listed is None:
+        return on_page
+    if row["date_how"] == "list_md" and on_page is not None and (on_page.month, on_page.day) == (
+        listed.month,
+        listed.day,
+    ):
+        return on_page
+    return listed
+
+
 def _post(row: dict) -> Post:
     body_error = row["body_error"]
     has_body = row["body_url"] is not None
@@ -35,7 +49,7 @@ def _post(row: dict) -> Post:
     return Post(
         title=row["title"],
         url=row["url"],
-        date=_date(row["date"]) or _date(row["body_date"]),
+        date=_post_date(row),
         first_seen=_datetime(row["first_seen"]),
         last_seen=_datetime(row["last_seen"]),
         # text fetched earlier is not shown when the latest fetch failed
@@ -92,7 +106,7 @@ def _column(store: Store | None, uid: str, unit: str, col) -> Column:
     row = store.latest_column(unit, col.name) if store is not None else None
     if row is None:
         return Column(unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取")
-    posts = [_post(r) for r in store.column_posts(row["crawl_id"], unit, col.name)]
+    posts = [_post(r) for r in store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])]
     return Column(
         unit=uid,
         name=col.name,

@@ -87,12 +87,13 @@ def _item_date(text: str, link: str, prev: dt.date | None, ref: dt.date) -> tupl
     if full:
         return full[0][0], "list"
     from_url = date_from_url(link)
-    year = from_url.year if from_url else (prev.year if prev else ref.year)
+    url_year = from_url.year if from_url else _url_year(link)
+    year = url_year or (prev.year if prev else ref.year)
     md = find_dates(text, default_year=year)
     if not md:
         return None, None
     d = md[0][0]
-    if from_url is None:
+    if url_year is None:
         # Lists run newest first: a month-day after the previous item's is a year earlier;
         # with no previous item, a date after the fetch date is last year's.
         limit = prev or ref
@@ -102,6 +103,17 @@ def _item_date(text: str, link: str, prev: dt.date | None, ref: dt.date) -> tupl
             except ValueError:  # 02-29
                 d = d.replace(year=d.year - 1, day=28)
     return d, "list_md"
+
+
+_URL_YEAR_MONTH = re.compile(r"/((?:19|20)\d{2})(?:0[1-9]|1[0-2])/")
+_URL_YEAR = re.compile(r"/((?:19|20)\d{2})/")
+
+
+def _url_year(link: str) -> int | None:
+    """The year of a link's 202406/ or /2024/ folder, as CMSs file articles."""
+    path = urlsplit(link).path
+    m = _URL_YEAR_MONTH.search(path) or _URL_YEAR.search(path)
+    return int(m.group(1)) if m else None
 
 
 def _text_without(el: Tag, a: Tag) -> str:
@@ -135,16 +147,22 @@ def _signature(el: Tag) -> tuple:
 
 def _dated_links(root: BeautifulSoup | Tag, base: str, page_url: str, ref: dt.date) -> list[ListItem]:
     found: list[tuple[tuple, ListItem, str]] = []  # (signature of the item element, item, its text)
-    for a in root.find_all("a", href=True):
+    anchors = [a for a in root.find_all("a", href=True) if _title_like(a)]
+    # how many title-like links each element holds (one pass, not one search per link)
+    holds: dict[int, int] = defaultdict(int)
+    for a in anchors:
+        for parent in a.parents:
+            holds[id(parent)] += 1
+    for a in anchors:
         link = absolute(a.get("href"), base)
-        if link is None or not _title_like(a):
+        if link is None:
             continue
         node, item_el, text = a, None, ""
         for _ in range(5):
             parent = node.parent
             if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
                 break
-            if sum(1 for x in parent.find_all("a", href=True) if _title_like(x)) > 1:
+            if holds[id(parent)] > 1:
                 break
             text = _text_without(parent, a)
             if find_dates(text) or find_dates(text, default_year=ref.year):
@@ -207,7 +225,8 @@ def _trs_pages(html: str, url: str) -> tuple[int, list[str]] | None:
         if count < 1 or not re.fullmatch(r"[\w\-]+", name) or not re.fullmatch(r"\w+", ext):
             continue
         pages = [urljoin(url, f"{name}.{ext}" if k == 0 else f"{name}_{k}.{ext}") for k in range(count)]
-        return count, [p for p in pages if p != url]
+        here = {url, url + f"{name}.{ext}"} if url.endswith("/") else {url}
+        return count, [p for p in pages if p not in here]
     return None
 
 
@@ -275,6 +294,7 @@ _DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
 _TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
+_TOTAL_JS = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
 _PERPAGE = re.compile(r"perpage\s*[:=]\s*['\"]?(\d+)", re.I)
 _PAGING_KEYS = ("startrecord", "endrecord", "perpage")
 
@@ -330,12 +350,19 @@ def _hanweb(html: str, url: str, ref: dt.date) -> ListPage:
     else:
         offset, group, proxy = 0, 0, nextgroup
     perpage = int(query.get("perpage") or (_PERPAGE.search(html).group(1) if _PERPAGE.search(html) else 15))
-    if group <= 0:
+    if total is None and _TOTAL_JS.search(html):
+        total = int(_TOTAL_JS.search(html).group(1))
+    first_group = group <= 0
+    if first_group:
         group = max(len(page.items), perpage * 3)
     seen_count = offset + len(page.items)
     if total is not None:
         page.total_pages = -(-total // max(perpage, 1))
-    if proxy and page.items and (total is None or seen_count < total):
+    # The static page holds the first group (perpage × 3 records); fewer means no more.
+    # A data proxy answering fewer records than asked has no more either.
+    short = len(page.items) < (perpage * 3 if first_group else group)
+    more = not short and (total is None or seen_count < total)
+    if proxy and page.items and more:
         page.next_urls = [_with_paging(proxy, seen_count + 1, seen_count + group, perpage)]
     return page
 

@@ -16,6 +16,10 @@ Each fetched page is committed in one transaction with what was read from it (it
 or its body), in WAL mode: a crawl killed at any point (Ctrl-C, kill -9) leaves a
 consistent store, and `--resume` carries on without refetching or duplicating.
 A file that is not a readable gkcheck store raises SourceError and is never touched.
+
+URLs under the crawl's base URL (`--base`, the demo's local server on a free port) are
+kept as `{base}/path`, so history and conditional requests carry over from one run to
+the next whatever the port; they are expanded again with each crawl's own base.
 """
 
 from __future__ import annotations
@@ -161,8 +165,9 @@ class PageRecord:
 class Store:
     """A gkcheck crawl store. Thread-safe: one connection behind a lock."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True, base: str | None = None):
         self.path = Path(path)
+        self.base = base.rstrip("/") if base else None
         if not create and not self.path.exists():
             raise SourceError("抓取数据库不存在", self.path)
         if self.path.is_dir():
@@ -216,6 +221,20 @@ class Store:
     def _tx(self):
         return _Tx(self)
 
+    def _in(self, url: str | None) -> str | None:
+        """A URL as stored: the crawl's base replaced by {base}."""
+        b = self.base
+        if url and b and (url == b or url.startswith(b + "/") or url.startswith(b + "?")):
+            return "{base}" + url[len(b) :]
+        return url
+
+    @staticmethod
+    def expand(url: str | None, base: str | None) -> str | None:
+        """A stored URL made absolute again with a crawl's base."""
+        if url and base and url.startswith("{base}"):
+            return base.rstrip("/") + url[len("{base}") :]
+        return url
+
     def close(self) -> None:
         with self._lock:
             self.conn.close()
@@ -264,7 +283,7 @@ class Store:
     def page(self, crawl_id: int, url: str) -> dict | None:
         """This crawl's record of `url`, if it has one."""
         with self._lock:
-            cur = self.conn.execute("SELECT * FROM pages WHERE crawl_id=? AND url=?", (crawl_id, url))
+            cur = self.conn.execute("SELECT * FROM pages WHERE crawl_id=? AND url=?", (crawl_id, self._in(url)))
             row = cur.fetchone()
             return dict(zip([d[0] for d in cur.description], row)) if row else None
 
@@ -273,7 +292,7 @@ class Store:
         with self._lock:
             row = self.conn.execute(
                 "SELECT etag, last_modified, content_type, encoding, text_z, truncated FROM contents WHERE url=?",
-                (url,),
+                (self._in(url),),
             ).fetchone()
         if row is None:
             return None
@@ -298,8 +317,8 @@ class Store:
                    error_kind=excluded.error_kind, error=excluded.error, encoding=excluded.encoding,
                    final_url=excluded.final_url, attempts=excluded.attempts, elapsed=excluded.elapsed""",
             (
-                crawl_id, p.url, p.kind, p.unit, p.column, p.status, p.etag, p.last_modified, at, p.bytes,
-                int(p.truncated), p.error_kind, p.error, p.encoding, p.final_url, p.attempts, p.elapsed,
+                crawl_id, self._in(p.url), p.kind, p.unit, p.column, p.status, p.etag, p.last_modified, at, p.bytes,
+                int(p.truncated), p.error_kind, p.error, p.encoding, self._in(p.final_url), p.attempts, p.elapsed,
             ),
         )  # fmt: skip
         if p.text is not None:
@@ -310,7 +329,7 @@ class Store:
                        content_type=excluded.content_type, encoding=excluded.encoding, text_z=excluded.text_z,
                        truncated=excluded.truncated, fetched_at=excluded.fetched_at""",
                 (
-                    p.url, p.etag, p.last_modified, p.content_type, p.encoding,
+                    self._in(p.url), p.etag, p.last_modified, p.content_type, p.encoding,
                     zlib.compress(p.text.encode("utf-8"), 6), int(p.truncated), at,
                 ),
             )  # fmt: skip
@@ -339,18 +358,18 @@ class Store:
                            date_how=CASE WHEN excluded.date IS NULL THEN posts.date_how ELSE excluded.date_how END,
                            last_seen=excluded.last_seen, last_crawl=excluded.last_crawl""",
                     (
-                        page.unit, page.column, item.url, item.title,
+                        page.unit, page.column, self._in(item.url), item.title,
                         item.date.isoformat() if item.date else None, item.date_how,
                         at, at, crawl_id, crawl_id,
                     ),
                 )  # fmt: skip
                 post_id = c.execute(
                     "SELECT id FROM posts WHERE unit=? AND column_name=? AND url=?",
-                    (page.unit, page.column, item.url),
+                    (page.unit, page.column, self._in(item.url)),
                 ).fetchone()[0]
                 c.execute(
                     "INSERT OR IGNORE INTO sightings(crawl_id, post_id, position, page_url) VALUES (?,?,?,?)",
-                    (crawl_id, post_id, first_position + k, page.url),
+                    (crawl_id, post_id, first_position + k, self._in(page.url)),
                 )
 
     def record_body_page(self, crawl_id: int, page: PageRecord, body=None) -> None:
@@ -366,7 +385,7 @@ class Store:
                 if page.status == 304 and page.error_kind is None:
                     c.execute(
                         "UPDATE bodies SET crawl_id=?, fetched_at=?, error_kind=NULL, error=NULL WHERE url=?",
-                        (crawl_id, at, page.url),
+                        (crawl_id, at, self._in(page.url)),
                     )
                 else:
                     c.execute(
@@ -374,7 +393,7 @@ class Store:
                            VALUES (?,?,?,?,?,?)
                            ON CONFLICT(url) DO UPDATE SET crawl_id=excluded.crawl_id, status=excluded.status,
                                error_kind=excluded.error_kind, error=excluded.error, fetched_at=excluded.fetched_at""",
-                        (page.url, crawl_id, page.status, page.error_kind, page.error, at),
+                        (self._in(page.url), crawl_id, page.status, page.error_kind, page.error, at),
                     )
                 return
             self._put_body(c, crawl_id, page.url, page.status, page.error_kind, page.error, page.content_type, body, at)
@@ -399,12 +418,14 @@ class Store:
                    title=excluded.title, date=excluded.date, text=excluded.text, links=excluded.links,
                    attachments=excluded.attachments, fetched_at=excluded.fetched_at""",
             (
-                url, crawl_id, status, error_kind, error, content_type,
+                self._in(url), crawl_id, status, error_kind, error, content_type,
                 getattr(body, "title", None),
                 body.date.isoformat() if body is not None and getattr(body, "date", None) else None,
                 getattr(body, "text", None) if body is not None and body.text else None,
-                json.dumps(getattr(body, "links", []) or [], ensure_ascii=False),
-                json.dumps([list(a) for a in (getattr(body, "attachments", []) or [])], ensure_ascii=False),
+                json.dumps([self._in(u) for u in (getattr(body, "links", []) or [])], ensure_ascii=False),
+                json.dumps(
+                    [[self._in(a[0]), a[1]] for a in (getattr(body, "attachments", []) or [])], ensure_ascii=False
+                ),
                 at,
             ),
         )  # fmt: skip
@@ -417,7 +438,7 @@ class Store:
                 """INSERT INTO columns(crawl_id, unit, name, url, profile, status, started_at)
                    VALUES (?,?,?,?,?, 'running', ?)
                    ON CONFLICT(crawl_id, unit, name) DO UPDATE SET url=excluded.url, profile=excluded.profile""",
-                (crawl_id, unit, name, url, profile, now()),
+                (crawl_id, unit, name, self._in(url), profile, now()),
             )
 
     def finish_column(
@@ -435,15 +456,21 @@ class Store:
         """The newest finished outcome of a column (an unfinished crawl is skipped)."""
         with self._lock:
             cur = self.conn.execute(
-                """SELECT * FROM columns WHERE unit=? AND name=? AND status != 'running'
-                   ORDER BY crawl_id DESC LIMIT 1""",
+                """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
+                   WHERE c.unit=? AND c.name=? AND c.status != 'running'
+                   ORDER BY c.crawl_id DESC LIMIT 1""",
                 (unit, name),
             )
             row = cur.fetchone()
-            return dict(zip([d[0] for d in cur.description], row)) if row else None
+        if row is None:
+            return None
+        out = dict(zip([d[0] for d in cur.description], row))
+        out["url"] = self.expand(out["url"], out["base"])
+        return out
 
-    def column_posts(self, crawl_id: int, unit: str, name: str) -> list[dict]:
-        """Posts a crawl saw in a column, in listing order, with bodies where fetched."""
+    def column_posts(self, crawl_id: int, unit: str, name: str, base: str | None = None) -> list[dict]:
+        """Posts a crawl saw in a column, in listing order, with bodies where fetched;
+        stored {base} URLs are expanded with `base` (that crawl's base URL)."""
         with self._lock:
             cur = self.conn.execute(
                 """SELECT p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
@@ -456,7 +483,16 @@ class Store:
                 (crawl_id, unit, name),
             )
             cols = [d[0] for d in cur.description]
-            return [dict(zip(cols, r)) for r in cur.fetchall()]
+            rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        for r in rows:
+            r["url"] = self.expand(r["url"], base)
+            if r["links"]:
+                r["links"] = json.dumps([self.expand(u, base) for u in json.loads(r["links"])], ensure_ascii=False)
+            if r["attachments"]:
+                r["attachments"] = json.dumps(
+                    [[self.expand(a[0], base), a[1]] for a in json.loads(r["attachments"])], ensure_ascii=False
+                )
+        return rows
 
     # -- summaries (tests, reports) -----------------------------------------------------
 
@@ -477,7 +513,10 @@ class Store:
                 (crawl_id,),
             ).fetchall()
         keys = ("url", "unit", "column", "status", "error_kind", "error")
-        return [dict(zip(keys, r)) for r in rows]
+        out = [dict(zip(keys, r)) for r in rows]
+        for r in out:
+            r["url"] = self.expand(r["url"], self.base)
+        return out
 
 
 class _Tx:

@@ -107,6 +107,8 @@ def run_case(case: Case, pack=None) -> str | None:
     as_of = _date(spec.get("as_of")) or dt.date(2024, 12, 31)
     unit = Unit.model_validate(spec.get("unit") or {"id": "u1", "name": "测试单位"})
     evidence = build_evidence(unit.id, spec.get("evidence") or {}, case.file.parent)
+    if spec.get("tasks") and pack is None:
+        pack = _plan_pack()
     tasks = tuple(_tasks(spec.get("tasks") or [], pack))
     prior = tuple(_prior(p, unit) for p in spec.get("prior") or [])
     ctx = CheckContext(
@@ -117,6 +119,7 @@ def run_case(case: Case, pack=None) -> str | None:
         rule=rule,
         tasks=tasks,
         role=spec.get("role"),
+        task_roles=_roles(tasks, unit, spec.get("role"), pack),
         prior=prior,
     )
     outcomes = list(kind.func(ctx, params))
@@ -172,14 +175,38 @@ def build_evidence(unit_id: str, spec: dict, base_dir: Path) -> UnitEvidence:
     return ev
 
 
-def _tasks(numbers, pack) -> list[Task]:
-    if not numbers:
-        return []
-    if pack is None:
+_PLAN_PACK = None
+
+
+def _plan_pack():
+    """The shipped plan pack, whose tasks kind cases may refer to by number."""
+    global _PLAN_PACK
+    if _PLAN_PACK is None:
         from gkcheck.engine.pack import load_pack
 
-        pack = load_pack(Path(__file__).resolve().parents[2] / "rules" / "zoucheng-2024")
+        _PLAN_PACK = load_pack(Path(__file__).resolve().parents[2] / "rules" / "zoucheng-2024")
+    return _PLAN_PACK
+
+
+def _tasks(numbers, pack) -> list[Task]:
     return [t for n in numbers if (t := pack.task(int(n))) is not None]
+
+
+def _roles(tasks, unit: Unit, role: str | None, pack) -> dict[int, str]:
+    """The case unit's role per task: as the case says, or as the pack's task table says."""
+    if role:
+        return {t.number: role for t in tasks}
+    if pack is None:
+        return {}
+    known = pack.index.unit(unit.name) or pack.index.unit(unit.id)
+    out = {}
+    for t in tasks:
+        lead, coop = pack.task_roles(t.number)
+        if known and known.id in lead:
+            out[t.number] = "lead"
+        elif known and known.id in coop:
+            out[t.number] = "cooperating"
+    return out
 
 
 def _prior(p: dict, unit: Unit) -> Finding:

@@ -69,9 +69,9 @@ def read_baseline(path: str | Path) -> Counter[Key]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"无法读取基线文件（{exc}）", p) from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"基线文件不是有效的 JSON（{exc.msg}）", p, f"第{exc.lineno}行") from None
+        raise ConfigError("基线文件不是有效的 JSON", p, f"第{exc.lineno}行") from None
     if not isinstance(doc, dict) or doc.get("schema") != BASELINE_SCHEMA:
-        raise ConfigError(f"不是 gkcheck 基线文件（应有 \"schema\": \"{BASELINE_SCHEMA}\"）", p)
+        raise ConfigError(f'不是 gkcheck 基线文件（应有 "schema": "{BASELINE_SCHEMA}"）', p)
     keys: Counter[Key] = Counter()
     for i, e in enumerate(doc.get("findings") or [], 1):
         if not isinstance(e, dict) or not e.get("unit_id") or not e.get("rule"):
@@ -98,9 +98,7 @@ def apply_baseline(result: AuditResult, path: str | Path) -> tuple[AuditResult, 
     out.baseline_file = str(path)
     out.baseline_hidden = hidden
     new = sum(1 for f in kept if f.status in PROBLEMS)
-    out.notes.append(
-        f"基线（{path}）：已有问题 {len(hidden)} 项未计入，新问题 {new} 项"
-    )
+    out.notes.append(f"基线（{path}）：已有问题 {len(hidden)} 项未计入，新问题 {new} 项")
     gone = sum(left.values())
     if gone:
         out.notes.append(f"基线中有 {gone} 项问题本次未再出现（已整改或不再适用），可重新生成基线")

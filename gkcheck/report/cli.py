@@ -71,15 +71,19 @@ def run_report(args: argparse.Namespace) -> int:
         result = apply_waivers(result, load_waivers(args.waivers), args.today or dt.date.today())
     if args.write_baseline:
         n = write_baseline(result, args.write_baseline)
-        console.print(f"已写入基线（{n} 项问题）：{args.write_baseline}", markup=False)
+        console.print(f"已写入基线（{n} 项问题）：{args.write_baseline}", markup=False, soft_wrap=True)
     if args.baseline:
         result, _hidden = apply_baseline(result, args.baseline)
     result = score_units(result)
 
     if args.output_dir:
         for path in write_reports(result, formats, args.output_dir):
-            console.print(f"已写入：{path}", markup=False)
-        console.print(f"合计 {len(result.findings)} 项结果：{counts_line(total_counts(result))}", markup=False)
+            console.print(f"已写入：{path}", markup=False, soft_wrap=True)
+        console.print(
+            f"合计 {len(result.findings)} 项结果：{counts_line(total_counts(result))}",
+            markup=False,
+            soft_wrap=True,
+        )
     elif formats == ["text"]:
         print_result(result, console)
     elif len(formats) == 1:
@@ -88,4 +92,3 @@ def run_report(args: argparse.Namespace) -> int:
     else:
         raise GkError("输出多种格式时请用 --output-dir 指定输出目录")
     return exit_code(result, args.fail_on)
-

@@ -106,7 +106,7 @@ def render_html(result: AuditResult) -> str:
         "columns": columns,
         "sections": sections if any(s["title"] for s in sections) else [],
         "ranking": ranking(result),
-        "rules": rules_by_id(result),
+        "rule_count": len(set(rules_by_id(result)) | {f.rule for f in result.findings}),
         "scoring": SCORING_ZH,
     }
     return _env().get_template("report.html.j2").render(**ctx)

@@ -38,13 +38,15 @@ def load_result(path: str | Path) -> AuditResult:
     except UnicodeDecodeError:
         raise GkError("结果文件不是 UTF-8 编码的 JSON", p) from None
     except json.JSONDecodeError as exc:
-        raise GkError(f"不是有效的 JSON（{exc.msg}）", p, f"第{exc.lineno}行第{exc.colno}列") from None
+        raise GkError("不是有效的 JSON", p, f"第{exc.lineno}行第{exc.colno}列") from None
     if not isinstance(doc, dict) or "schema" not in doc:
-        raise GkError(f"不是 gkcheck 检查结果（缺少 \"schema\": \"{SCHEMA}\"）", p)
+        raise GkError(f'不是 gkcheck 检查结果（缺少 "schema": "{SCHEMA}"）', p)
     schema = doc["schema"]
     if schema != SCHEMA:
         if isinstance(schema, str) and schema.startswith(SCHEMA_FAMILY + "/"):
-            raise GkError(f"结果格式版本 {schema} 与本工具支持的 {SCHEMA} 不同，请用对应版本的 gkcheck 重新生成", p)
+            raise GkError(
+                f"结果格式版本 {schema} 与本工具支持的 {SCHEMA} 不同，请用对应版本的 gkcheck 重新生成", p
+            )
         raise GkError(f"不是 gkcheck 检查结果（schema 为“{schema}”，应为“{SCHEMA}”）", p)
     try:
         return AuditResult.model_validate(doc)

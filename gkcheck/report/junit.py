@@ -23,7 +23,9 @@ def _describe(f: Finding) -> str:
     if f.fix and f.status in ("fail", "warn"):
         lines.append(f"  整改：{' '.join(f.fix.split())}")
     if f.waiver and f.status == "waived":
-        lines.append(f"  豁免：{f.waiver.get('reason')}（{f.waiver.get('owner')}，至 {f.waiver.get('expires')}）")
+        lines.append(
+            f"  豁免：{f.waiver.get('reason')}（{f.waiver.get('owner')}，至 {f.waiver.get('expires')}）"
+        )
     return "\n".join(lines)
 
 
@@ -79,8 +81,17 @@ def render_junit(result: AuditResult) -> bytes:
             suite.set(k, str(n))
             totals[k] += n
     if result.errors:
-        suite = _el(root, "testsuite", name="运行问题", timestamp=stamp, time="0",
-                    tests="0", failures="0", errors="0", skipped="0")
+        suite = _el(
+            root,
+            "testsuite",
+            name="运行问题",
+            timestamp=stamp,
+            time="0",
+            tests="0",
+            failures="0",
+            errors="0",
+            skipped="0",
+        )
         _el(suite, "system-err", "\n".join(result.errors))
     for k, n in totals.items():
         root.set(k, str(n))

@@ -66,7 +66,9 @@ def _finding(f: Finding) -> list[str]:
     if f.waiver:
         w = f.waiver
         if w.get("expired"):
-            lines.append(f"  - 豁免已于 {md(w.get('expires'))} 过期，不再适用（原理由：{md(w.get('reason'))}）")
+            lines.append(
+                f"  - 豁免已于 {md(w.get('expires'))} 过期，不再适用（原理由：{md(w.get('reason'))}）"
+            )
         else:
             lines.append(
                 f"  - 豁免：{md(w.get('reason'))}（{md(w.get('owner'))}，有效期至 {md(w.get('expires'))}）"
@@ -133,7 +135,9 @@ def render_markdown(result: AuditResult) -> str:
         out.append("|---|" + ":---:|" * len(used))
         for v in views:
             row = grid[v.summary.id]
-            out.append(f"| {md(v.summary.name)} | " + " | ".join(MD_SYMBOL[row[n].status] for n in used) + " |")
+            out.append(
+                f"| {md(v.summary.name)} | " + " | ".join(MD_SYMBOL[row[n].status] for n in used) + " |"
+            )
         out.append("")
 
     out.append("## 各单位问题")
@@ -146,7 +150,7 @@ def render_markdown(result: AuditResult) -> str:
         out.append(" · ".join(f"{STATUS_ZH[s]} {u.counts.get(s, 0)}" for s in STATUS_ORDER))
         out.append("")
         if not v.problems:
-            out.append("未发现问题。" if v.findings else "没有适用的规则。")
+            out.append(v.none_found)
         for f in v.problems:
             out.extend(_finding(f))
 

@@ -21,7 +21,9 @@ from gkcheck.report.baseline import fingerprint
 from gkcheck.report.view import evidence_text, fmt_date, rules_by_id, tasks_text
 
 SARIF_VERSION = "2.1.0"
-SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 MAX_LOCATIONS = 10
 _LOCATION = re.compile(r"^(?P<file>.+?):(?P<sheet>[^:!/\\]*)!(?P<row>\d+)$")
@@ -80,7 +82,7 @@ def _descriptor(rule: dict) -> dict:
         "shortDescription": {"text": str(rule.get("title") or rid)},
         "defaultConfiguration": {"level": LEVEL.get(rule.get("severity") or "error", "error")},
         "properties": {
-            "tags": ["gkcheck", *( [rule["check"]] if rule.get("check") else [])],
+            "tags": ["gkcheck", *([rule["check"]] if rule.get("check") else [])],
             "severity": rule.get("severity") or "error",
             "tasks": list(rule.get("tasks") or []),
         },

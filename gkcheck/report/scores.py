@@ -7,7 +7,9 @@ its findings that are not waived (fail > warn > unknown > pass):
 - unknown (could not verify) and waived rules are left out of the denominator and
   counted apart, so missing evidence neither lowers nor raises a score;
 - score = 100 × Σ earned / Σ weight of the scored rules, rounded to one decimal;
-  a unit with no scored rule has no score (None).
+  a unit with no scored rule has no score (None);
+- problems a baseline hid still count: a baseline decides what is new, not how well a
+  unit is doing.
 
 A rule's weight is its `weight` field, or by severity: error 3, warning 2, info 1.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from gkcheck.model import AuditResult, Finding
 from gkcheck.report.tally import recount
-from gkcheck.report.view import rules_by_id, worst_status
+from gkcheck.report.view import rules_by_id, state_findings, worst_status
 
 DEFAULT_WEIGHTS: dict[str, float] = {"error": 3.0, "warning": 2.0, "info": 1.0}
 CREDIT: dict[str, float] = {"pass": 1.0, "warn": 0.5, "fail": 0.0}
@@ -27,7 +29,7 @@ SCORING_ZH = (
     "得分 = 100 × 所得权重之和 ÷ 参与计分规则的权重之和，保留一位小数。"
     "无法核验和已豁免的规则不计入分母，另行计数；没有可计分规则的单位不评分（显示“—”）。"
     "规则权重默认按严重程度：严重 3、一般 2、提示 1，规则可用 weight 另行指定。"
-    "排名按得分从高到低，得分相同并列。"
+    "基线中已有的问题仍计入得分。排名按得分从高到低，得分相同并列。"
 )
 
 
@@ -71,7 +73,7 @@ def score_units(result: AuditResult) -> AuditResult:
     out = recount(result.model_copy(deep=True))
     rules = rules_by_id(out)
     by_unit: dict[str, list[Finding]] = {}
-    for f in out.findings:
+    for f in state_findings(out):
         by_unit.setdefault(f.unit_id, []).append(f)
     for u in out.units:
         u.score, u.score_detail = score_of(by_unit.get(u.id, []), rules)

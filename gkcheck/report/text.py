@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.text import Text
 
 from gkcheck.model import AuditResult, Finding
@@ -35,8 +34,12 @@ STYLE = {
 }
 
 
-def _indent(renderable, n: int) -> Padding:
-    return Padding(renderable, (0, 0, 0, n), expand=False)
+def _indent(text: Text, n: int) -> Text:
+    """`text` after n spaces. Long lines wrap at the console width (or not at all with
+    soft_wrap); nothing is ever cut off."""
+    out = Text(" " * n)
+    out.append_text(text)
+    return out
 
 
 def _counts_text(counts: dict[str, int]) -> Text:
@@ -107,8 +110,8 @@ def print_result(result: AuditResult, console: Console | None = None, *, show_pa
                 p(line)
         if v.passed and not show_pass:
             p(_indent(Text(f"✓ 其余 {len(v.passed)} 项通过", style="green"), 2))
-        if not v.findings:
-            p(_indent(Text("没有适用的规则", style="dim"), 2))
+        if not v.problems and (v.known or not v.findings):
+            p(_indent(Text(v.none_found, style="dim"), 2))
 
     if result.baseline_hidden:
         p()

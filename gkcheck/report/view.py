@@ -59,9 +59,27 @@ def severity_zh(severity: str) -> str:
     return SEVERITY_ZH.get(severity, severity)
 
 
-def tasks_text(f: Finding) -> str:
-    parts = [f"任务{n}" for n in f.tasks] + list(f.requirements)
+def number_ranges(numbers: Iterable[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] -> "1–3、5、7、8": runs of three or more are shortened."""
+    nums = sorted(set(numbers))
+    parts: list[str] = []
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        if j - i >= 2:
+            parts.append(f"{nums[i]}–{nums[j]}")
+        else:
+            parts.extend(str(n) for n in nums[i : j + 1])
+        i = j + 1
     return "、".join(parts)
+
+
+def tasks_text(f: Finding) -> str:
+    """ "任务17" / "任务1–3、5" / "G1", joined."""
+    parts = [f"任务{number_ranges(f.tasks)}"] if f.tasks else []
+    return "、".join(parts + list(f.requirements))
 
 
 def fmt_date(d: dt.date | dt.datetime | str | None) -> str:
@@ -126,6 +144,16 @@ class UnitView:
     summary: UnitSummary
     findings: list[Finding]
     rank: int | None = None
+    known: list[Finding] = field(default_factory=list)  # problems a baseline hid
+
+    @property
+    def none_found(self) -> str:
+        """What to say when the unit has no problem to show."""
+        if not self.findings and not self.known:
+            return "没有适用的规则。"
+        if self.known:
+            return f"没有新问题（基线中已有的 {len(self.known)} 项问题见“基线中已有，未计入”）。"
+        return "未发现问题。"
 
     @property
     def problems(self) -> list[Finding]:
@@ -140,7 +168,7 @@ def unit_summaries(result: AuditResult) -> list[UnitSummary]:
     """result.units, plus a summary for any unit that has findings but no entry."""
     out = list(result.units)
     known = {u.id for u in out}
-    for f in result.findings:
+    for f in [*result.findings, *result.baseline_hidden]:
         if f.unit_id not in known:
             known.add(f.unit_id)
             out.append(UnitSummary(id=f.unit_id, name=f.unit))
@@ -151,8 +179,14 @@ def unit_views(result: AuditResult) -> list[UnitView]:
     by_unit: dict[str, list[Finding]] = {}
     for f in result.findings:
         by_unit.setdefault(f.unit_id, []).append(f)
+    known: dict[str, list[Finding]] = {}
+    for f in result.baseline_hidden:
+        known.setdefault(f.unit_id, []).append(f)
     ranks = {u.id: r for r, u in ranking(result)}
-    return [UnitView(u, by_unit.get(u.id, []), ranks.get(u.id)) for u in unit_summaries(result)]
+    return [
+        UnitView(u, by_unit.get(u.id, []), ranks.get(u.id), known.get(u.id, []))
+        for u in unit_summaries(result)
+    ]
 
 
 def ranking(result: AuditResult) -> list[tuple[int | None, UnitSummary]]:
@@ -197,7 +231,7 @@ def task_numbers(result: AuditResult) -> list[int]:
     """The matrix columns: every task of the plan, or those findings name if none given."""
     numbers = set(task_map(result))
     if not numbers:
-        numbers = {n for f in result.findings for n in f.tasks}
+        numbers = {n for f in state_findings(result) for n in f.tasks}
     return sorted(numbers)
 
 
@@ -223,18 +257,26 @@ class MatrixCell:
     status: str | None  # None: the task does not apply to the unit
     rules: list[str] = field(default_factory=list)
     waived: int = 0
+    known: int = 0  # problems a baseline hid (counted in the status all the same)
 
     @property
     def applies(self) -> bool:
         return self.status is not None
 
 
+def state_findings(result: AuditResult) -> list[Finding]:
+    """The findings that describe the units' state: the reported ones and those a baseline
+    hid (a baseline decides what is new, not how well a unit is doing)."""
+    return [*result.findings, *result.baseline_hidden]
+
+
 def matrix(result: AuditResult) -> dict[str, dict[int, MatrixCell]]:
     """unit id -> task number -> cell. A task applies to a unit when a finding names it."""
     groups: dict[tuple[str, int], list[Finding]] = {}
-    for f in result.findings:
+    for f in state_findings(result):
         for n in f.tasks:
             groups.setdefault((f.unit_id, n), []).append(f)
+    hidden = {id(f) for f in result.baseline_hidden}
     out: dict[str, dict[int, MatrixCell]] = {}
     numbers = task_numbers(result)
     for u in unit_summaries(result):
@@ -245,6 +287,7 @@ def matrix(result: AuditResult) -> dict[str, dict[int, MatrixCell]]:
                 status=worst_status(f.status for f in fs),
                 rules=sorted({f.rule for f in fs}),
                 waived=sum(1 for f in fs if f.status == "waived"),
+                known=sum(1 for f in fs if id(f) in hidden),
             )
         out[u.id] = row
     return out
@@ -256,6 +299,8 @@ def cell_tooltip(unit: str, number: int, cell: MatrixCell) -> str:
     tip = f"{unit} · 任务{number}：{status_zh(cell.status)}（{'、'.join(cell.rules)}）"
     if cell.waived and cell.status != "waived":
         tip += f"；另有{cell.waived}项已豁免"
+    if cell.known:
+        tip += f"；其中{cell.known}项为基线中已有的问题"
     return tip
 
 

@@ -13,7 +13,7 @@ import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from gkcheck.model import AuditResult, Finding
@@ -63,6 +63,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 MAX_CELL = 32000  # Excel holds at most 32767 characters in a cell
 MAX_LINES = 12
+UNKNOWN_FIX = "无法自动核验：请补充相应证据（目录、网站栏目、台账或年度报告）后重新检查，或人工核验"
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -84,26 +85,44 @@ def sheet_names(names: list[str], reserved: tuple[str, ...] = (SUMMARY_SHEET, MA
     return out
 
 
-def _put(ws, row: int, col: int, value, *, fill: str | None = None, align=WRAP, bold=False):
+def _styles(wb: Workbook) -> None:
+    """Register the named styles once; assigning a name per cell is far cheaper than
+    assigning font, fill, border and alignment objects to every cell."""
+    specs: dict[str, tuple] = {
+        "wrap": (WRAP, None, None),
+        "center": (CENTER, None, None),
+        "label": (Alignment(vertical="top"), None, Font(bold=True)),
+        "top": (Alignment(vertical="top"), None, None),
+        "header": (CENTER, HEADER_FILL, HEADER_FONT),
+    }
+    for status, color in FILL.items():
+        specs[_status_style(status)] = (CENTER, PatternFill("solid", fgColor=color), None)
+    for name, (align, fill, font) in specs.items():
+        ns = NamedStyle(name=f"gk-{name}")
+        ns.alignment = align
+        ns.border = BORDER
+        if fill is not None:
+            ns.fill = fill
+        if font is not None:
+            ns.font = font
+        wb.add_named_style(ns)
+
+
+def _status_style(status: str | None) -> str:
+    return f"s-{status or 'na'}"
+
+
+def _put(ws, row: int, col: int, value, style: str = "wrap"):
     if isinstance(value, str) and len(value) > MAX_CELL:
         value = value[:MAX_CELL] + "…"
     cell = ws.cell(row=row, column=col, value=inert(value))
-    cell.alignment = align
-    cell.border = BORDER
-    if fill:
-        cell.fill = PatternFill("solid", fgColor=fill)
-    if bold:
-        cell.font = Font(bold=True)
+    cell.style = f"gk-{style}"
     return cell
 
 
 def _header(ws, row: int, titles: list[tuple[str, float]]):
     for col, (title, width) in enumerate(titles, 1):
-        cell = ws.cell(row=row, column=col, value=title)
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
-        cell.alignment = CENTER
-        cell.border = BORDER
+        _put(ws, row, col, title, "header")
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
@@ -135,6 +154,8 @@ def _row_cells(findings: list[Finding]) -> tuple[str | None, str, str, str]:
             line += f"；豁免已于 {f.waiver.get('expires')} 过期"
         problems.append(line)
     fixes = [" ".join(f.fix.split()) for f in findings if f.fix and f.status in ("fail", "warn")]
+    if not fixes and status == "unknown":
+        fixes = [UNKNOWN_FIX]
     return status, _lines(evidence), _lines(problems), _lines(fixes)
 
 
@@ -154,10 +175,20 @@ def _unit_rows(result: AuditResult, findings: list[Finding]) -> list[list]:
     rows = []
     for n in sorted(by_task):
         t = tasks.get(n)
-        rows.append([n, task_short(t, n), (t or {}).get("requirement", ""), deadline_text(t), *_row_cells(by_task[n])])
+        rows.append(
+            [n, task_short(t, n), (t or {}).get("requirement", ""), deadline_text(t), *_row_cells(by_task[n])]
+        )
     for g in sorted(by_req, key=lambda g: (len(g), g)):
         r = reqs.get(g) or {}
-        rows.append([g, r.get("title") or "总体要求", r.get("text", ""), fmt_date(r.get("deadline")), *_row_cells(by_req[g])])
+        rows.append(
+            [
+                g,
+                r.get("title") or "总体要求",
+                r.get("text", ""),
+                fmt_date(r.get("deadline")),
+                *_row_cells(by_req[g]),
+            ]
+        )
     for rule, fs in other.items():
         rows.append(["—", fs[0].title or rule, fs[0].basis, "", *_row_cells(fs)])
     return rows
@@ -173,21 +204,26 @@ def _summary_sheet(wb: Workbook, result: AuditResult, names: dict[str, str]):
     meta = f"截至 {fmt_date(result.as_of)}；规则包 {result.pack}"
     if result.generated_at:
         meta += f"；生成于 {fmt_date(result.generated_at)}"
-    _put(ws, 2, 1, meta, align=Alignment(vertical="top"))
+    _put(ws, 2, 1, meta, "top")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(cols))
     _header(ws, 3, cols)
     kind_zh = {"department": "部门", "town": "镇街", "office": "机构"}
     row = 4
     for rank, u in ranking(result):
         detail = u.score_detail or {}
-        values = [rank if rank is not None else "—", u.name, kind_zh.get(u.kind, u.kind), u.score if u.score is not None else "—"]
+        values = [
+            rank if rank is not None else "—",
+            u.name,
+            kind_zh.get(u.kind, u.kind),
+            u.score if u.score is not None else "—",
+        ]
         values += [u.counts.get(s, 0) for s in STATUS_ORDER]
         values += [detail.get("scored", "—"), names.get(u.id, "")]
         for col, v in enumerate(values, 1):
-            fill = None
+            style = "wrap" if col == 2 else "center"
             if 5 <= col < 5 + len(STATUS_ORDER) and v:
-                fill = FILL[STATUS_ORDER[col - 5]]
-            _put(ws, row, col, v, fill=fill, align=CENTER if col != 2 else WRAP)
+                style = _status_style(STATUS_ORDER[col - 5])
+            _put(ws, row, col, v, style)
         row += 1
     ws.freeze_panes = "C4"
     ws.auto_filter.ref = f"A3:{get_column_letter(len(cols))}{max(row - 1, 3)}"
@@ -196,7 +232,7 @@ def _summary_sheet(wb: Workbook, result: AuditResult, names: dict[str, str]):
     extra += [("运行问题", e) for e in result.errors]
     extra += [("说明", n) for n in result.notes]
     for label, text in extra:
-        _put(ws, row, 1, label, bold=True, align=Alignment(vertical="top"))
+        _put(ws, row, 1, label, "label")
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(cols))
         _put(ws, row, 2, text)
         ws.row_dimensions[row].height = max(18, 15 * (1 + len(text) // 90))
@@ -215,10 +251,12 @@ def _matrix_sheet(wb: Workbook, result: AuditResult):
         for c, n in enumerate(numbers, 2):
             cell = grid[v.summary.id][n]
             short = STATUS_ZH[cell.status][:2] if cell.status else "—"
-            _put(ws, r, c, short, fill=FILL[cell.status], align=CENTER)
-        _put(ws, r, len(numbers) + 2, fmt_score(v.summary.score), align=CENTER)
+            _put(ws, r, c, short, _status_style(cell.status))
+        _put(ws, r, len(numbers) + 2, fmt_score(v.summary.score), "center")
     ws.freeze_panes = "B2"
-    note = "说明：每格为该单位在该任务下各项结果中最差的一项（不通过 > 提醒 > 无法核验 > 通过）；“—”为不适用。"
+    note = (
+        "说明：每格为该单位在该任务下各项结果中最差的一项（不通过 > 提醒 > 无法核验 > 通过）；“—”为不适用。"
+    )
     ws.cell(row=len(views) + 3, column=1, value=note)
 
 
@@ -235,20 +273,21 @@ def _unit_sheet(wb: Workbook, result: AuditResult, view, title: str):
         values[4] = STATUS_ZH[status] if status else "不适用"
         for c, v in enumerate(values, 1):
             if c == 5:
-                _put(ws, r, c, v, fill=FILL[status], align=CENTER)
+                _put(ws, r, c, v, _status_style(status))
             else:
-                _put(ws, r, c, v, align=CENTER if c in (1, 4) else WRAP)
+                _put(ws, r, c, v, "center" if c in (1, 4) else "wrap")
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(UNIT_COLUMNS))}{max(ws.max_row, 2)}"
 
 
 def render_xlsx(result: AuditResult) -> bytes:
     wb = Workbook()
+    _styles(wb)
     views = unit_views(result)
     titles = sheet_names([v.summary.name for v in views])
-    _summary_sheet(wb, result, {v.summary.id: t for v, t in zip(views, titles)})
+    _summary_sheet(wb, result, {v.summary.id: t for v, t in zip(views, titles, strict=True)})
     _matrix_sheet(wb, result)
-    for v, t in zip(views, titles):
+    for v, t in zip(views, titles, strict=True):
         _unit_sheet(wb, result, v, t)
     buf = io.BytesIO()
     wb.save(buf)

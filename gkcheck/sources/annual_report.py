@@ -26,8 +26,18 @@ from bs4 import BeautifulSoup
 from gkcheck.errors import SourceError
 from gkcheck.model.evidence import AnnualReportDoc
 from gkcheck.sources.annual_report_cells import RawRow, build_t2, build_t3, build_t4
-from gkcheck.sources.annual_report_grid import Grid, grid_t2, grid_t3, grid_t4, html_grids
-from gkcheck.sources.annual_report_identities import evaluate, report_lookup, t3_identities, t4_identities
+from gkcheck.sources.annual_report_grid import (
+    Grid,
+    grid_t2,
+    grid_t3,
+    grid_t4,
+    html_grids,
+)
+from gkcheck.sources.annual_report_identities import (
+    evaluate,
+    t3_identities,
+    t4_identities,
+)
 from gkcheck.sources.annual_report_layout import T3_LABELS, t3_row_order
 from gkcheck.sources.annual_report_model import (
     AnnualReport,
@@ -37,7 +47,7 @@ from gkcheck.sources.annual_report_model import (
     Row,
     Section,
 )
-from gkcheck.sources.annual_report_pdf import read_pdf
+from gkcheck.sources.annual_report_pdf import PdfContent, read_pdf
 from gkcheck.sources.annual_report_text import (
     compact,
     detect_layout,
@@ -64,6 +74,7 @@ __all__ = [
     "parse_pdf",
     "parse_report",
     "parse_text",
+    "report_from_pdf",
 ]
 
 READER_ZH = {"pdf-table": "PDF表格", "pdf-words": "PDF文字层", "html-table": "网页表格", "text": "文本"}
@@ -74,10 +85,17 @@ READER_ZH = {"pdf-table": "PDF表格", "pdf-words": "PDF文字层", "html-table"
 
 def parse_pdf(path: str | Path) -> AnnualReport:
     path = Path(path)
-    content = read_pdf(path)
+    return report_from_pdf(read_pdf(path), str(path))
+
+
+def report_from_pdf(content: PdfContent, source: str) -> AnnualReport:
+    """The report in an already opened PDF (`annual_report_pdf.read_pdf`)."""
     if len(compact(content.text)) < 50:
-        raise SourceError("PDF没有可读取的文字层（可能是扫描件），无法读取年度报告", path=str(path))
-    return _assemble(str(path), content.text, {"pdf-table": content.tables, "pdf-words": content.word_rows})
+        raise SourceError("PDF没有可读取的文字层（可能是扫描件），无法读取年度报告", path=source)
+    # The plain text of a PDF puts wrapped labels and their numbers out of order: it is
+    # read only for a table that neither positional reading finds.
+    return _assemble(source, content.text, {"pdf-table": content.tables, "pdf-words": content.word_rows},
+                     text_fallback_only=True)
 
 
 def parse_html(html: str, source: str = "<html>") -> AnnualReport:
@@ -203,7 +221,13 @@ def doc_from_case(spec: dict[str, Any], base_dir: Path) -> AnnualReportDoc:
 # ---- assembling one report ----------------------------------------------------------
 
 
-def _assemble(source: str, raw_text: str, grids: dict[str, Grid], published: dt.date | None = None) -> AnnualReport:
+def _assemble(
+    source: str,
+    raw_text: str,
+    grids: dict[str, Grid],
+    published: dt.date | None = None,
+    text_fallback_only: bool = False,
+) -> AnnualReport:
     published = published or header_date(raw_text)
     text = join_lines(raw_text)
     title, year, unit = title_year_unit(text)
@@ -215,10 +239,13 @@ def _assemble(source: str, raw_text: str, grids: dict[str, Grid], published: dt.
     readings: list[tuple[str, dict[str, RawRow], tuple[dict[str, RawRow], str], RawRow | None]] = [
         (name, grid_t2(rows, layout), grid_t3(rows), grid_t4(rows)) for name, rows in grids.items()
     ]
-    readings.append(("text", text_t2(text, layout), text_t3(text), text_t4(text)))
-    _choose_t2(report, [(n, t2) for n, t2, _, _ in readings])
-    _choose_t3(report, [(n, t3) for n, _, t3, _ in readings])
-    _choose_t4(report, [(n, t4) for n, _, _, t4 in readings])
+    text_reading = ("text", text_t2(text, layout), text_t3(text), text_t4(text))
+    t2s = [(n, t2) for n, t2, _, _ in readings if t2]
+    t3s = [(n, t3) for n, _, t3, _ in readings if t3[0]]
+    t4s = [(n, t4) for n, _, _, t4 in readings if t4 is not None]
+    _choose_t2(report, t2s if t2s and text_fallback_only else [*t2s, ("text", text_reading[1])])
+    _choose_t3(report, t3s if t3s and text_fallback_only else [*t3s, ("text", text_reading[2])])
+    _choose_t4(report, t4s if t4s and text_fallback_only else [*t4s, ("text", text_reading[3])])
 
     if report.layout == "unknown" and report.other_rows == "split":
         report.layout = "2021"
@@ -346,7 +373,3 @@ def _choose_t4(report: AnnualReport, readings) -> None:
         report.table4 = best[2]
         report.warnings += warns[best[0]]
         _note_choice(report, "表四", scored, best)
-
-
-# Keep the lookup helper importable from here for checks that hold a report.
-lookup_of = report_lookup

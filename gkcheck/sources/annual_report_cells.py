@@ -20,7 +20,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from gkcheck.sources.annual_report_identities import Identity, evaluate, t3_identities, t4_identities
+from gkcheck.sources.annual_report_identities import (
+    Identity,
+    evaluate,
+    t3_identities,
+    t4_identities,
+)
 from gkcheck.sources.annual_report_layout import (
     T3_COLUMNS,
     T3_LABELS,

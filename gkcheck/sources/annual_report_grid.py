@@ -13,7 +13,14 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from gkcheck.sources.annual_report_cells import RawRow
-from gkcheck.sources.annual_report_layout import T2_PATTERNS, T3_COLUMNS, T3_LEAVES, T4_COLUMNS, T4_GROUPS, t2_spec
+from gkcheck.sources.annual_report_layout import (
+    T2_PATTERNS,
+    T3_COLUMNS,
+    T3_LEAVES,
+    T4_COLUMNS,
+    T4_GROUPS,
+    t2_spec,
+)
 
 Grid = list[list[str | None]]
 

@@ -183,12 +183,12 @@ def score(report: AnnualReport, table: str) -> tuple[int, int]:
 
 
 __all__ = [
+    "T3_COLUMNS",
+    "T4_COLUMNS",
     "Evaluation",
     "Identity",
     "Lookup",
     "Term",
-    "T3_COLUMNS",
-    "T4_COLUMNS",
     "evaluate",
     "evaluate_report",
     "report_identities",

@@ -66,8 +66,8 @@ _TITLE = re.compile(
     rf"([{_CJK}（）()]{{2,40}}?)\s*((?:19|20)\d{{2}})\s*年\s*度?\s*政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*年\s*度\s*报\s*告"
 )
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间)[^。]{0,6}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-_HEADER_DATE = re.compile(r"^\s*(?:发布时间|发布日期|公开日期|发文日期)\s*[:：]\s*(.+)$", re.M)
-_HEADER_TITLE = re.compile(r"^\s*标题\s*[:：]\s*(.+)$", re.M)
+_HEADER_DATE = re.compile(r"^\s*(?:发布时间|发布日期|公开日期|发文日期)\s*[:：]\s*(.+)$", re.MULTILINE)
+_HEADER_TITLE = re.compile(r"^\s*标题\s*[:：]\s*(.+)$", re.MULTILINE)
 
 
 def title_year_unit(text: str) -> tuple[str, int | None, str]:

@@ -40,7 +40,10 @@ def load_catalog(path: str | Path, unit: str | None = None, base: str | Path | N
             display,
         )
     require_file(p, display, CatalogError)
-    catalog = reader(p, display)
+    try:
+        catalog = reader(p, display)
+    except OSError as exc:
+        raise CatalogError(f"无法读取文件（{exc.strerror or exc}）", display) from None
     if unit is not None:
         if catalog.unit and catalog.unit != unit:
             catalog.warnings.append(f"文件声明的单位“{catalog.unit}”与指定的单位“{unit}”不一致，按“{unit}”处理")

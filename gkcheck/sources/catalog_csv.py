@@ -11,7 +11,7 @@ from pathlib import Path
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import Catalog
 from gkcheck.sources.catalog_headers import HEADER_HINT, find_header
-from gkcheck.sources.catalog_table import TableRow, build_items
+from gkcheck.sources.catalog_table import TableRow, build_items, title_and_updated
 
 
 def read_csv(path: Path, display: str) -> Catalog:
@@ -26,8 +26,8 @@ def read_csv(path: Path, display: str) -> Catalog:
     items, warnings = build_items(rows, layout, display, None)
     if not items:
         warnings.append("表头下没有事项")
-    title = next((r.cells[0] for r in rows[: layout.top] if r.cells and r.cells[0]), "")
-    return Catalog(path=display, title=title, items=items, warnings=warnings)
+    title, updated = title_and_updated([r.cells for r in rows[: layout.top]], display, None)
+    return Catalog(path=display, title=title, updated=updated, items=items, warnings=warnings)
 
 
 def decode(data: bytes, display: str) -> str:

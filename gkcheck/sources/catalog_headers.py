@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gkcheck.model.catalog import CATALOG_FIELDS
+from gkcheck.text.normalize import normalize
 
 SEQ = "序号"
 UPDATED = "更新日期"
+NOTE = "备注"  # kept in CatalogItem.extra
 ITEM_PARENT = "公开事项"  # merged parent of 一级事项 / 二级事项 / 三级事项
 LEVELS = ("一级事项", "二级事项", "三级事项")
 
@@ -60,6 +62,7 @@ _LABELS: dict[str, str] = {
     "公开层级": "公开层级",
     "更新日期": UPDATED,
     "更新时间": UPDATED,
+    "备注": NOTE,
 }
 
 # Sub-headers under a merged parent: normalised text -> canonical value.
@@ -74,20 +77,22 @@ _CHILDREN: dict[str, dict[str, str]] = {
                  "县级、乡级": "县级、乡级", "县、乡级": "县级、乡级"},
 }
 
+# What a tick in a mark column looks like.
+MARKS = frozenset({"√", "✓", "✔", "✔️", "☑", "●", "是", "✅"})
+
 # A header row must name at least one of these to be taken for a catalog header.
 _CORE = {ITEM_PARENT, "一级事项", "二级事项", "公开内容", "公开依据"}
 
 HEADER_HINT = "未找到目录表头（应包含 公开事项/公开内容/公开依据 等列）"
 HEADER_SCAN_ROWS = 15
 
-_SPACE = re.compile(r"\s+")
-_PARENS = re.compile(r"\([^)]*\)")
-_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "【": "(", "】": ")"})
+_PARENS = re.compile(r"[(\[][^)\]]*[)\]]")
 
 
 def norm(text: str) -> str:
-    """Header text without spaces and line breaks, with half-width parentheses."""
-    return _SPACE.sub("", str(text)).translate(_WIDTH).strip("*:")
+    """Header text in one spelling: no spaces or line breaks, half-width parentheses,
+    without a leading * (required-field mark) or trailing colon."""
+    return normalize(str(text)).strip("*:")
 
 
 def canonical(text: str) -> str | None:
@@ -175,6 +180,8 @@ def _is_sub_header(head: Sequence[str], sub: Sequence[str]) -> bool:
         parent = canonical(h)
         if parent in _CHILDREN and child_value(parent, s):
             found = True
+        elif parent in _CHILDREN and parent != ITEM_PARENT and norm(s) not in MARKS:
+            continue  # an unusual sub-header (市级 …) under 公开对象/方式/层级
         elif norm(s) != norm(h) and canonical(s) is None:
             return False
     return found

@@ -9,6 +9,7 @@ entries of a ■/□ channel checklist.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -16,16 +17,16 @@ from openpyxl.utils import get_column_letter
 
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import FIELD_ATTRS, CatalogItem, SourcePos
-from gkcheck.sources.catalog_headers import HeaderLayout
+from gkcheck.sources.catalog_headers import MARKS, HeaderLayout
 from gkcheck.sources.datecells import parse_date
 
-MARKS = frozenset({"√", "✓", "✔", "✔️", "☑", "●", "是", "✅"})
 NOT_MARKS = frozenset({"×", "✗", "✘", "否", "无", "-", "—", "/", "／", "○"})
 JOIN = "、"
 
 _NOTE_START = re.compile(r"^(注|备注|说明)\s*(\d|[一二三四五六七八九十]|[:：．.、（(]|$)")
 _CHECKLIST = re.compile(r"([■□☑☐])\s*([^■□☑☐]*)")
 _CHECKED = {"■", "☑"}
+_UPDATED_LABEL = re.compile(r"^(?:更新|修订)(?:日期|时间)\s*[:：]?\s*(.*)$")
 
 
 @dataclass
@@ -53,10 +54,7 @@ def build_items(
     """Items and reading notes for the rows below `layout`'s header."""
     items: list[CatalogItem] = []
     warnings: list[str] = []
-    where = f"工作表「{sheet}」" if sheet else ""
-    level1_col = next(
-        (c.index for c in layout.columns if c.kind == "text" and c.field == "一级事项"), None
-    )
+    has_level1 = any(c.kind == "text" and c.field == "一级事项" for c in layout.columns)
     first_col = min((c.index for c in layout.columns), default=0)
     block_level1 = ""
     for row in rows[layout.first_data:]:
@@ -66,55 +64,52 @@ def build_items(
         if not owned or row.wide_merge or _is_note(owned, first_col):
             block_level1 = ""  # a blank or note line ends the 一级事项 block
             continue
-        values: dict[str, list[str]] = {}
-        seq = None
-        updated = None
-        extra: dict[str, str] = {}
-        for col in layout.columns:
-            text = cells[col.index]
-            if col.kind == "mark":
-                if text in MARKS:
-                    values.setdefault(col.field, []).append(col.value)
-                elif text and text not in NOT_MARKS:
-                    warnings.append(
-                        f"{where}第{row.number}行「{col.label}」列应为“√”标记，"
-                        f"实际为“{text}”，已忽略"
-                    )
-            elif not text:
-                continue
-            elif col.kind == "text":
-                values.setdefault(col.field, []).append(text)
-            elif col.kind == "seq":
-                seq = text
-            elif col.kind == "updated":
-                try:
-                    updated = parse_date(text)
-                except ValueError:
-                    raise CatalogError(
-                        f"{where}第{row.number}行「{col.label}」列的日期“{text}”无法识别"
-                        "（应为 2024-06-24 或 2024年6月24日）",
-                        path,
-                        f"{sheet}!{get_column_letter(col.index + 1)}{row.number}" if sheet else None,
-                    ) from None
-            else:
-                extra[col.label] = text
-        fields = {FIELD_ATTRS[k]: JOIN.join(v) for k, v in values.items()}
-        if "channels" in fields:
-            fields["channels"] = checked_channels(fields["channels"])
-        if level1_col is not None:
-            if not fields.get("level1") and block_level1:
-                fields["level1"] = block_level1
-            block_level1 = fields.get("level1", "")
-        items.append(
-            CatalogItem(
-                seq=seq,
-                updated=updated,
-                extra=extra,
-                pos=SourcePos(file=path, sheet=sheet, row=row.number),
-                **fields,
-            )
-        )
+        item = _item(row.number, cells, layout, path, sheet, warnings)
+        if has_level1:
+            item.level1 = item.level1 or block_level1
+            block_level1 = item.level1
+        items.append(item)
     return items, warnings
+
+
+def _item(
+    number: int, cells: list[str], layout: HeaderLayout, path: str, sheet: str | None, warnings: list[str]
+) -> CatalogItem:
+    """One row's item: text columns joined, √ marks resolved into values."""
+    where = f"工作表「{sheet}」" if sheet else ""
+    values: dict[str, list[str]] = {}
+    seq = None
+    updated = None
+    extra: dict[str, str] = {}
+    for col in layout.columns:
+        text = cells[col.index]
+        if col.kind == "mark":
+            if text in MARKS:
+                values.setdefault(col.field, []).append(col.value)
+            elif text and text not in NOT_MARKS:
+                warnings.append(f"{where}第{number}行「{col.label}」列应为“√”标记，实际为“{text}”，已忽略")
+        elif not text:
+            continue
+        elif col.kind == "text":
+            values.setdefault(col.field, []).append(text)
+        elif col.kind == "seq":
+            seq = text
+        elif col.kind == "updated":
+            try:
+                updated = parse_date(text)
+            except ValueError:
+                raise CatalogError(
+                    f"{where}第{number}行「{col.label}」列的日期“{text}”无法识别（应为 2024-06-24 或 2024年6月24日）",
+                    path,
+                    f"{sheet}!{get_column_letter(col.index + 1)}{number}" if sheet else None,
+                ) from None
+        else:
+            extra[col.label] = text
+    fields = {FIELD_ATTRS[k]: JOIN.join(v) for k, v in values.items()}
+    if "channels" in fields:
+        fields["channels"] = checked_channels(fields["channels"])
+    pos = SourcePos(file=path, sheet=sheet, row=number)
+    return CatalogItem(seq=seq, updated=updated, extra=extra, pos=pos, **fields)
 
 
 def checked_channels(text: str) -> str:
@@ -138,3 +133,30 @@ def _is_note(owned: list[tuple[int, str]], table_first_col: int) -> bool:
     if len(owned) == 1 and first_col <= table_first_col:
         return True
     return bool(_NOTE_START.match(first_text))
+
+
+def title_and_updated(above: list[list[str]], path: str, sheet: str | None) -> tuple[str, dt.date | None]:
+    """The title (first text above the header that is no "label：value" line) and an
+    更新日期 given near it, as "更新日期：2024年11月20日" or as a label cell followed by
+    a date cell."""
+    where = f"工作表「{sheet}」" if sheet else ""
+    title = ""
+    updated = None
+    for r, row in enumerate(above, start=1):
+        for c, text in enumerate(row):
+            m = _UPDATED_LABEL.match(text)
+            if m:
+                at, value = c, m.group(1)
+                if not value:  # the date is in a cell of its own to the right
+                    at, value = next(((j, t) for j, t in enumerate(row) if j > c and t), (c, ""))
+                try:
+                    updated = updated or parse_date(value)
+                except ValueError:
+                    raise CatalogError(
+                        f"{where}第{r}行的更新日期“{value}”无法识别（应为 2024-06-24 或 2024年6月24日）",
+                        path,
+                        f"{sheet}!{get_column_letter(at + 1)}{r}" if sheet else None,
+                    ) from None
+            elif text and not title and ":" not in text and "：" not in text:
+                title = text
+    return title, updated

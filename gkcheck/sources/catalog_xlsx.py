@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import Catalog, CatalogItem
-from gkcheck.sources.catalog_headers import HEADER_HINT, HEADER_SCAN_ROWS, HeaderLayout, find_header
-from gkcheck.sources.catalog_table import TableRow, build_items
-from gkcheck.sources.datecells import parse_date
+from gkcheck.sources.catalog_headers import (
+    HEADER_HINT,
+    HEADER_SCAN_ROWS,
+    HeaderLayout,
+    find_header,
+)
+from gkcheck.sources.catalog_table import TableRow, build_items, title_and_updated
 from gkcheck.sources.xlsx_open import open_workbook, sheet_texts
-
-_UPDATED_LABEL = re.compile(r"^(?:更新|修订)(?:日期|时间)\s*[:：]?\s*(.*)$")
 
 Merge = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col (1-based)
 
@@ -59,7 +59,7 @@ def _read_workbook(sheets: list[Worksheet], display: str) -> Catalog:
             notes.append(f"工作表「{ws.title}」表头下没有事项")
         items += sheet_items
         warnings += notes
-        sheet_title, sheet_updated = _above_header(texts[: layout.top], display, ws.title)
+        sheet_title, sheet_updated = title_and_updated(texts[: layout.top], display, ws.title)
         title = title or sheet_title
         updated = updated or sheet_updated
     if not read:
@@ -108,28 +108,3 @@ def _body_rows(texts: list[list[str]], merges: list[Merge], layout: HeaderLayout
                 rows[r - 1].cells[c1 - 1] = value
                 rows[r - 1].own[c1 - 1] = False
     return rows
-
-
-def _above_header(above: list[list[str]], display: str, sheet: str) -> tuple[str, dt.date | None]:
-    """The title (first text above the header) and a 更新日期 given near it."""
-    title = ""
-    updated = None
-    for r, row in enumerate(above, start=1):
-        for c, text in enumerate(row):
-            m = _UPDATED_LABEL.match(text)
-            if m:
-                at, value = c, m.group(1)
-                if not value:  # the date is in a cell of its own to the right
-                    at, value = next(((j, t) for j, t in enumerate(row) if j > c and t), (c, ""))
-                try:
-                    updated = updated or parse_date(value)
-                except ValueError:
-                    raise CatalogError(
-                        f"工作表「{sheet}」第{r}行的更新日期“{value}”无法识别"
-                        "（应为 2024-06-24 或 2024年6月24日）",
-                        display,
-                        f"{sheet}!{get_column_letter(at + 1)}{r}",
-                    ) from None
-            elif text and not title and ":" not in text and "：" not in text:
-                title = text
-    return title, updated

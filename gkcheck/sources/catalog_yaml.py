@@ -25,7 +25,7 @@ import yaml
 from gkcheck.engine.yamlio import read_yaml
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import FIELD_ATTRS, Catalog, CatalogItem, SourcePos
-from gkcheck.sources.catalog_headers import SEQ, UPDATED, canonical
+from gkcheck.sources.catalog_headers import NOTE, SEQ, UPDATED, canonical
 from gkcheck.sources.datecells import parse_date
 
 _TOP_KEYS = {"unit": "unit", "单位": "unit", "title": "title", "标题": "title",
@@ -113,8 +113,8 @@ def _attr(key: str) -> str | None:
         return "seq"
     if found == UPDATED:
         return "updated"
-    if key.strip() == "备注":
-        return "extra:备注"
+    if found == NOTE:
+        return f"extra:{key.strip()}"
     return None
 
 
@@ -124,7 +124,7 @@ def _scalar(value: object, display: str, where: str | None, key: str) -> str:
         return ""
     if isinstance(value, list):
         return _JOIN.join(_scalar(v, display, where, key) for v in value)
-    if isinstance(value, bool) or isinstance(value, dict):
+    if isinstance(value, (bool, dict)):
         raise CatalogError(f"键“{key}”应为文本", display, where)
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -1,18 +1,17 @@
-"""Dates as people write them in catalog and ledger cells.
+"""Dates in catalog and ledger cells, where a cell is either a date or a mistake.
 
-Accepted: date/datetime objects (Excel date cells), 2024-06-24, 2024/6/24, 2024.06.24,
-2024年6月24日 (optionally followed by a time), and Excel serial day numbers.
+Date and datetime objects (Excel date cells) and Excel serial day numbers are taken as
+they are; text is read by `gkcheck.text.dates.parse_date` (2024-06-24, 2024/6/24,
+2024.06.24, 2024年6月24日, 二〇二四年六月二十四日 …). Unlike that reader, a
+non-empty cell that holds no valid date is an error here, so the loader can name it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-_DATE_TEXT = re.compile(
-    r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?$"
-)
+from gkcheck.text.dates import parse_date as parse_date_text
+
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -32,8 +31,7 @@ def parse_date(value: object) -> dt.date | None:
     text = str(value).strip()
     if not text:
         return None
-    m = _DATE_TEXT.match(text)
-    if not m:
+    found = parse_date_text(text)
+    if found is None:
         raise ValueError(text)
-    year, month, day = (int(g) for g in m.groups())
-    return dt.date(year, month, day)  # raises ValueError for 2024-13-01
+    return found

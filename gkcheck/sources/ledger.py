@@ -45,9 +45,11 @@ _SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 def load_ledger(path: str | Path, base: str | Path | None = None) -> list[LedgerEntry]:
     """Entries of the ledger at `path` (YAML or xlsx). Raises `SourceError`."""
     p, display = _checked(path, base)
-    if p.suffix.lower() in (".yaml", ".yml"):
-        return _yaml_entries(p, display)
-    return _xlsx_entries(p, display)
+    read = _yaml_entries if p.suffix.lower() in (".yaml", ".yml") else _xlsx_entries
+    try:
+        return read(p, display)
+    except OSError as exc:
+        raise SourceError(f"无法读取文件（{exc.strerror or exc}）", display) from None
 
 
 def ledger_unit(path: str | Path, base: str | Path | None = None) -> str | None:

@@ -13,6 +13,7 @@ Impossible dates (2024-02-30) are not dates.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -176,16 +177,19 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[dt.date
     except Exception:  # pragma: no cover - translate only fails on non-str
         return []
     found: list[tuple[dt.date | None, tuple[int, int], bool]] = []  # (date, span, is_full)
-    taken: list[tuple[int, int]] = []
+    mask = bytearray(len(t) + 1)  # characters already read as part of a date
 
     def free(span: tuple[int, int]) -> bool:
-        return all(span[1] <= a or span[0] >= b for a, b in taken)
+        return not any(mask[span[0]:span[1]])
+
+    def claim(span: tuple[int, int]) -> None:
+        mask[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
 
     def add(d: dt.date | None, span: tuple[int, int], full: bool) -> None:
         # A matched but impossible date (2024-02-30) still claims its span, so that its
         # pieces are not read again as a month-day date.
         if free(span):
-            taken.append(span)
+            claim(span)
             found.append((d, span, full))
 
     for m in _RE_NUMERIC.finditer(t):
@@ -200,28 +204,25 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[dt.date
         for m in rx.finditer(t):
             groups = [g for g in m.groups() if g not in ("-", "/", ".")]
             if free(m.span()):
-                taken.append(m.span())
+                claim(m.span())
                 partial.append((int(groups[0]), int(groups[1]), m.span()))
     # Bare 06-24 only where the caller says the text is a dated listing (default_year):
     # in prose "10-15个工作日" is a range, not October 15.
     for m in _RE_MD_DASH.finditer(t) if default_year is not None else ():
         if free(m.span()):
-            taken.append(m.span())
+            claim(m.span())
             partial.append((int(m[1]), int(m[3]), m.span()))
     for m in _RE_MD_CN.finditer(t):
         mo, da = cn_number(m[1]), cn_number(m[2])
         if mo is not None and da is not None and free(m.span()):
-            taken.append(m.span())
+            claim(m.span())
             partial.append((mo, da, m.span()))
 
     full_sorted = sorted((span[0], d.year) for d, span, _ in found if d is not None)
+    starts = [start for start, _ in full_sorted]
     for mo, da, span in partial:
-        year = default_year
-        for start, y in full_sorted:
-            if start < span[0]:
-                year = y
-            else:
-                break
+        i = bisect.bisect_left(starts, span[0])  # full dates starting before this one
+        year = full_sorted[i - 1][1] if i else default_year
         if year is not None:
             found.append((_make_date(year, mo, da), span, False))
 

@@ -68,7 +68,7 @@ def _dec(d: Decimal) -> str:
     return s
 
 
-_BOUND_ZH = {">=": "不低于", "<=": "不超过", "<": "不满", ">": "超过"}
+_BOUND_ZH = {">=": "不低于", "<=": "不超过", "<": "低于", ">": "超过"}
 
 
 @dataclass(frozen=True)
@@ -175,9 +175,17 @@ class Fact:
     def shown(self) -> str:
         """The fact as a reader should see it: the words as written, with the unit added
         when the words leave it out (由每人每月880元提高到920元 -> 920元/人·月)."""
+        text = self.text
+        bound = getattr(self.value, "bound", None)
+        if self.kind in ("amount", "percent", "ratio") and bound and not _BOUND_IN_TEXT.search(text):
+            # 不超过当地城市低保标准的6倍 -> the fact's words are only "6倍"
+            text = f"{_BOUND_ZH[bound]}{text}"
         if self.kind == "amount" and self.value.per and not _has_per(self.text):
-            return f"{self.text}（{self.value.per}）"
-        return self.text
+            return f"{text}（{self.value.per}）"
+        return text
+
+
+_BOUND_IN_TEXT = re.compile(r"不低于|不少于|不得低于|最低|至少|不超过|不高于|不得超过|最高|最多|低于|高于|超过|不满|未满|以上|以下|以内")
 
 
 def _has_per(text: str) -> bool:
@@ -236,7 +244,7 @@ _LABEL_SUFFIX = (
 )
 _RE_LABEL = re.compile(rf"(?:{_LABEL_SUFFIX})")
 _TIME_LABEL = re.compile(r"(?:时限|期限|公示期|公示时间|办结时间|期)$")
-_STOP_CHARS = set("将把对按由从在和与及为是其各了即达到至给向自于并以或、")
+_STOP_CHARS = set("将把按由从在和与及为是即或、")
 _LEAD_WORDS = (
     "调整后的", "调整后", "全市", "我市", "全区", "我区", "本市", "全县", "我县", "本县", "全省",
     "今年", "本年度", "年度", "统一", "分别", "新的", "现行", "其中", "同时", "的",
@@ -248,6 +256,14 @@ _CUT_WORDS = (
     "下达", "拨付", "筹集",
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_MAX_SUBJECT = 12  # characters of a generic subject phrase
+_SUBJECT_REACH = 80  # how far before a fact its subject is looked for
+_CLAUSE_REACH = 120  # how far back a clause start is looked for
+_COMPOUND_LABELS = (
+    "咨询电话", "监督电话", "投诉电话", "举报电话", "联系电话", "办公电话", "值班电话", "服务电话",
+    "服务热线", "救助热线", "监督热线", "办理时限", "承诺时限", "法定时限", "办结时限", "公示期",
+)
+_RE_REFERENCE = re.compile(r"(?:按|按照|参照|依照|不低于|不高于|不超过|不少于|低于|高于|超过|相当于)(?:当地|本地|同期|上年度?)?$")
 
 
 _RE_PER_HEAD = re.compile(r"^(?:每(?:人|户|名|位|月|年|天|日|次)){1,2}")
@@ -279,33 +295,47 @@ def _generic_subjects(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _RE_LABEL.finditer(text):
         end = m.end()
+        if text[end:end + 1] == "额":  # 救助金额, 补助金额
+            end += 1
         start = m.start()
-        while start > 0 and end - start < 14:
+        truncated = False
+        while start > 0:
             ch = text[start - 1]
             if not _CJK.match(ch) or ch in _STOP_CHARS:
                 break
+            if end - start >= _MAX_SUBJECT:
+                truncated = True
+                break
             start -= 1
         phrase = _trim_subject(text[start:end], text[:start])
+        if truncated and len(phrase) >= _MAX_SUBJECT:
+            # no boundary found (text run together): keep a known compound label, or the tail
+            tail = phrase.rsplit("的", 1)[-1]
+            phrase = next((c for c in _COMPOUND_LABELS if phrase.endswith(c)), tail if len(tail) >= 2 else phrase[-6:])
+            phrase = phrase[-_MAX_SUBJECT:]
         if len(phrase) >= 2:
             out.append((end - len(phrase), end, phrase))
     return out
 
 
+_RE_LEXICON = re.compile("|".join(re.escape(n) for n in _LEXICON))
+
+
 def _lexicon_subjects(text: str) -> list[tuple[int, int, str]]:
-    out = []
-    k_text = text  # lexicon names have no punctuation; match on the text itself
-    for name in _LEXICON:
-        for m in re.finditer(re.escape(name), k_text):
-            out.append((m.start(), m.end(), name))
-    return out
+    """Known standard names in `text` (lexicon names have no punctuation: match the text)."""
+    return [(m.start(), m.end(), m.group()) for m in _RE_LEXICON.finditer(text)]
 
 
 def _subject_before(sentence: str, pos: int) -> str | None:
-    """The nearest standard or label ending before `pos` in `sentence`."""
-    head = sentence[:pos]
+    """The nearest standard or label ending before `pos` in `sentence` (within reach)."""
+    head = sentence[max(0, pos - _SUBJECT_REACH):pos]
     cands = [(*c, 1) for c in _lexicon_subjects(head)] + [(*c, 0) for c in _generic_subjects(head)]
     if not cands:
         return None
+    # 特困人员基本生活标准按不低于当地城市低保标准的1.3倍确定: 城市低保标准 is only the
+    # measure here; the subject is the label before it.
+    subjects = [c for c in cands if not _RE_REFERENCE.search(head[max(0, c[0] - 8): c[0]])]
+    cands = subjects or cands
     # nearest end first; at the same end a known name, then the longer, wins
     start, end, phrase, _ = max(cands, key=lambda c: (c[1], c[3], c[1] - c[0]))
     gap = head[end:]
@@ -338,8 +368,8 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:（(）)]")
 
 
 def _clause_start(sentence: str, pos: int) -> int:
-    last = 0
-    for m in _CLAUSE_BREAK.finditer(sentence, 0, pos):
+    last = max(0, pos - _CLAUSE_REACH)
+    for m in _CLAUSE_BREAK.finditer(sentence, last, pos):
         last = m.end()
     return last
 
@@ -425,12 +455,20 @@ class _Hit:
     start: int  # in the sentence
     end: int
     role: str | None = None
-    subject: str | None = None
-    per_inherited: bool = False
 
 
-def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:
-    return all(b <= x or a >= y for x, y in taken)
+class _Taken:
+    """Which characters of a sentence some fact already claimed."""
+
+    def __init__(self, n: int):
+        self.mask = bytearray(n + 1)
+
+    def free(self, a: int, b: int) -> bool:
+        return not any(self.mask[a:b])
+
+    def claim(self, span: tuple[int, int]) -> None:
+        a, b = span
+        self.mask[a:b] = b"\x01" * (b - a)
 
 
 def _lead(sentence: str, start: int, prev_end: int) -> str:
@@ -447,11 +485,11 @@ def _role(lead: str) -> str | None:
     return None
 
 
-def _amounts(s: str, taken: list[tuple[int, int]]) -> list[_Hit]:
+def _amounts(s: str, taken: _Taken) -> list[_Hit]:
     hits: list[_Hit] = []
     prev_end = 0
     for m in _RE_AMOUNT.finditer(s):
-        if not _free(taken, m.start(), m.end()):
+        if not taken.free(m.start(), m.end()):
             continue
         yuan = _decimal(m.group(1), m.group(2))
         if yuan is None:
@@ -465,13 +503,15 @@ def _amounts(s: str, taken: list[tuple[int, int]]) -> list[_Hit]:
         bound = None
         # a bound word right before the number, perhaps after the per-prefix
         bm = _BOUND_BEFORE.search(lead)
+        text_start = start
         if bm:
             bound = _BOUND_WORD[bm.group(1)]
             lead_wo_bound = lead[: bm.start()]
+            if bm.re is _BOUND_BEFORE:  # 最高1.2万元: the bound word is part of the words
+                text_start = start - len(lead) + bm.start()
         else:
             lead_wo_bound = lead
         # per-prefix: the last 每人每月 … in the lead; part of the text when adjacent
-        text_start = start
         pm = None
         for pm_ in _RE_PER_PREFIX.finditer(lead):
             pm = pm_
@@ -504,9 +544,8 @@ def _amounts(s: str, taken: list[tuple[int, int]]) -> list[_Hit]:
             gap = s[last.end:start]
             if len(gap) <= 15 and "；" not in gap and ";" not in gap and not _RE_LABEL.search(gap):
                 hit.value = Amount(yuan, last.value.per, bound)
-                hit.per_inherited = True
         hits.append(hit)
-        taken.append((text_start, m.end()))
+        taken.claim((text_start, m.end()))
         prev_end = m.end()
     return hits
 
@@ -517,11 +556,11 @@ _RE_RATIO = re.compile(_NUM + r"\s*倍")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 
 
-def _simple(s: str, taken, rx, kind, make) -> list[_Hit]:
+def _simple(s: str, taken: _Taken, rx, kind, make) -> list[_Hit]:
     hits = []
     prev_end = 0
     for m in rx.finditer(s):
-        if not _free(taken, m.start(), m.end()):
+        if not taken.free(m.start(), m.end()):
             continue
         value = make(m)
         if value is None:
@@ -536,7 +575,7 @@ def _simple(s: str, taken, rx, kind, make) -> list[_Hit]:
                 bound = _BOUND_WORD[w]
                 break
         hits.append(_Hit(kind, (value, bound), m.start(), m.end(), role))
-        taken.append(m.span())
+        taken.claim(m.span())
         prev_end = m.end()
     return hits
 
@@ -554,7 +593,7 @@ _RE_DEADLINE_AFTER = re.compile(r"^\s*(?:前|之前|以前|截止|为止)")
 _RE_MONTH_START = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?\s*(?=起|开始)")
 
 
-def _dates(s: str, taken) -> list[_Hit]:
+def _dates(s: str, taken: _Taken) -> list[_Hit]:
     hits = []
     found = [(d, span) for d, span in find_dates(s)]
     for m in _RE_MONTH_START.finditer(s):
@@ -563,17 +602,19 @@ def _dates(s: str, taken) -> list[_Hit]:
         except ValueError:
             continue
     for d, (a, b) in sorted(found, key=lambda x: x[1][0]):
-        if not _free(taken, a, b):
+        if not taken.free(a, b):
             continue
         after = s[b: b + 8]
         before = s[max(0, a - 3): a]
         role = None
-        if _RE_EFFECTIVE_AFTER.search(after) or (re.search(r"[自从]\s*$", before) and "起" in after[:3]):
+        if re.match(r"\s*起?\s*(?:至|到|—|-|~)", after):
+            role = None  # 自2023年1月1日起至2023年12月31日止: a period, not a start of validity
+        elif _RE_EFFECTIVE_AFTER.search(after) or (re.search(r"[自从]\s*$", before) and "起" in after[:3]):
             role = "effective"
         elif _RE_DEADLINE_AFTER.search(after):
             role = "deadline"
         hits.append(_Hit("date", d, a, b, role))
-        taken.append((a, b))
+        taken.claim((a, b))
     return hits
 
 
@@ -586,10 +627,10 @@ _UNIT_CANON = {"工作日": "工作日", "自然日": "日", "日": "日", "天"
                "周": "周", "星期": "周", "个月": "月", "月": "月", "年": "年"}
 
 
-def _durations(s: str, taken) -> list[_Hit]:
+def _durations(s: str, taken: _Taken) -> list[_Hit]:
     hits = []
     for m in _RE_DURATION.finditer(s):
-        if not _free(taken, m.start(), m.end()):
+        if not taken.free(m.start(), m.end()):
             continue
         if m.group(1):
             n, unit = int(m.group(1)), m.group(3)
@@ -612,27 +653,27 @@ def _durations(s: str, taken) -> list[_Hit]:
                 end += len(w)
                 break
         hits.append(_Hit("time_limit", Duration(n, _UNIT_CANON[unit], bound), m.start(), end))
-        taken.append((m.start(), end))
+        taken.claim((m.start(), end))
     return hits
 
 
 _RE_AGE_RANGE = re.compile(r"(?<!\d)(\d{1,3})\s*(?:周岁|岁)?\s*(?:至|到|-|—|～|~)\s*(\d{1,3})\s*周?岁")
 _RE_AGE = re.compile(
-    r"(年满|满|未满|不满|超过|不超过|年龄在|年龄)?\s*(?<!\d)(\d{1,3})\s*(周岁|岁)\s*(及以上|以上|及以下|以下|以内)?"
+    r"(年满|满|未满|不满|超过|不超过)?\s*(?<!\d)(\d{1,3})\s*(周岁|岁)\s*(及以上|以上|及以下|以下|以内)?"
 )
 
 
-def _ages(s: str, taken) -> list[_Hit]:
+def _ages(s: str, taken: _Taken) -> list[_Hit]:
     hits = []
     for m in _RE_AGE_RANGE.finditer(s):
-        if _free(taken, *m.span()):
+        if taken.free(*m.span()):
             lo, hi = int(m.group(1)), int(m.group(2))
             if lo < hi <= 150:
                 hits.append(_Hit("age", Age(lo, ">="), m.start(), m.end()))
                 hits.append(_Hit("age", Age(hi, "<="), m.start(), m.end()))
-                taken.append(m.span())
+                taken.claim(m.span())
     for m in _RE_AGE.finditer(s):
-        if not _free(taken, *m.span()):
+        if not taken.free(*m.span()):
             continue
         years = int(m.group(2))
         if years > 150:
@@ -650,7 +691,7 @@ def _ages(s: str, taken) -> list[_Hit]:
         if after:
             bound = _BOUND_WORD[after]
         hits.append(_Hit("age", Age(years, bound), m.start(), m.end()))
-        taken.append(m.span())
+        taken.claim(m.span())
     return hits
 
 
@@ -660,24 +701,24 @@ _RE_HOTLINE = re.compile(r"(?<![\d.])(123\d{2})(?![\d.万千元%个人户岁年�
 _RE_LOCAL = re.compile(r"(?:电话|热线|联系方式|咨询)[^\d\n]{0,5}?(?<!\d)(\d{7,8})(?!\d)")
 
 
-def _phones(s: str, taken) -> list[_Hit]:
+def _phones(s: str, taken: _Taken) -> list[_Hit]:
     hits = []
     for m in _RE_MOBILE.finditer(s):
-        if _free(taken, *m.span()):
+        if taken.free(*m.span()):
             hits.append(_Hit("phone", Phone(m.group(1)), *m.span()))
-            taken.append(m.span())
+            taken.claim(m.span())
     for m in _RE_LANDLINE.finditer(s):
-        if _free(taken, *m.span()):
+        if taken.free(*m.span()):
             hits.append(_Hit("phone", Phone(m.group(2), m.group(1)), *m.span()))
-            taken.append(m.span())
+            taken.claim(m.span())
     for m in _RE_HOTLINE.finditer(s):
-        if _free(taken, *m.span()):
+        if taken.free(*m.span()):
             hits.append(_Hit("phone", Phone(m.group(1)), *m.span()))
-            taken.append(m.span())
+            taken.claim(m.span())
     for m in _RE_LOCAL.finditer(s):
-        if _free(taken, *m.span(1)):
+        if taken.free(*m.span(1)):
             hits.append(_Hit("phone", Phone(m.group(1)), *m.span(1)))
-            taken.append(m.span(1))
+            taken.claim(m.span(1))
     return hits
 
 
@@ -709,7 +750,7 @@ def extract_facts(text: str) -> list[Fact]:
     facts: list[Fact] = []
     for sent, offset in sentences(text):
         s = narrow(sent)
-        taken: list[tuple[int, int]] = []
+        taken = _Taken(len(s))
         hits: list[_Hit] = []
         hits += _phones(s, taken)
         hits += _dates(s, taken)

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["best_matches", "key", "normalize", "similarity"]
+__all__ = ["best_matches", "key", "key_similarity", "normalize", "similarity"]
 
 # Characters NFKC leaves alone but that mean the same as an ASCII or a standard mark.
 _UNIFY = str.maketrans(
@@ -76,21 +76,30 @@ def key(text: str | None) -> str:
 def similarity(a: str | None, b: str | None) -> float:
     """How alike two names are, 0.0–1.0, compared on their keys.
 
-    The difflib ratio, raised when one key contains the other (an abbreviated or
-    extended name): then the score is at least 0.75 plus a share of 0.25 that grows with
-    the length of the shorter key relative to the longer. Equal keys give 1.0; an empty
-    key gives 0.0.
+    The difflib ratio (the better of both argument orders, so that the score is
+    symmetric), raised when one key contains the other (an abbreviated or extended name):
+    then the score is at least 0.75 plus a share of 0.25 that grows with the length of the
+    shorter key relative to the longer. Equal keys give 1.0; an empty key gives 0.0.
     """
-    ka, kb = key(a), key(b)
+    return key_similarity(key(a), key(b))
+
+
+def key_similarity(ka: str, kb: str, cutoff: float = 0.0) -> float:
+    """`similarity` of two keys already computed; returns 0.0 early when the score
+    cannot reach `cutoff` (a cheap upper bound rules it out), for scanning many candidates."""
     if not ka or not kb:
         return 0.0
     if ka == kb:
         return 1.0
-    ratio = difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
     short, long_ = sorted((ka, kb), key=len)
-    if len(short) >= 2 and short in long_:
-        ratio = max(ratio, 0.75 + 0.25 * len(short) / len(long_))
-    return min(ratio, 1.0)
+    bonus = 0.75 + 0.25 * len(short) / len(long_) if len(short) >= 2 and short in long_ else 0.0
+    forward = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+    # Both quick ratios are upper bounds of the ratio in either argument order.
+    if bonus < cutoff and (forward.real_quick_ratio() < cutoff or forward.quick_ratio() < cutoff):
+        return 0.0
+    # difflib's ratio depends on argument order; take the better of both to stay symmetric.
+    ratio = max(forward.ratio(), difflib.SequenceMatcher(None, kb, ka, autojunk=False).ratio())
+    return min(max(ratio, bonus), 1.0)
 
 
 def best_matches(
@@ -100,11 +109,12 @@ def best_matches(
     best first (ties keep the candidates' order); duplicates count once."""
     scored: list[tuple[float, int, str]] = []
     seen: set[str] = set()
+    kn = key(name)
     for i, cand in enumerate(candidates):
         if cand in seen:
             continue
         seen.add(cand)
-        score = similarity(name, cand)
+        score = key_similarity(kn, key(cand), cutoff)
         if score >= cutoff:
             scored.append((-score, i, cand))
     scored.sort()

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from gkcheck.text.dates import cn_number
 from gkcheck.text.normalize import normalize
 
-__all__ = ["TimeLimit", "parse_time_limit", "VAGUE_TIME_WORDS"]
+__all__ = ["VAGUE_TIME_WORDS", "TimeLimit", "parse_time_limit"]
 
 _NUM = r"(\d{1,4}|[零一二两三四五六七八九十廿]{1,3})"
 _UNIT = r"(工作日|自然日|日|天|星期|周|个月|月|年)"
