@@ -52,16 +52,12 @@ def deadline_met(ctx: CheckContext, params: DeadlineParams):
         fails = [f for f in related if f.status in ("fail", "warn")]
         if fails:
             rules = "、".join(sorted({f.rule for f in fails}))
-            yield failed(
-                f"{head}已过完成时限，仍有{len(fails)}项检查未通过：{rules}",
-                [plan_ref],
-                record=record,
-            )
+            outcome = failed(f"{head}已过完成时限，仍有{len(fails)}项检查未通过：{rules}", [plan_ref], record)
         elif any(f.status in ("pass", "waived") for f in related):
-            yield passed(f"{head}已到期，相关检查均已通过", [plan_ref], record=record)
+            outcome = passed(f"{head}已到期，相关检查均已通过", [plan_ref], record)
         else:
-            yield unknown(
-                f"{head}已过完成时限，但没有可自动核验的证据，请以工作台账或人工核验确认",
-                [plan_ref],
-                record=record,
+            outcome = unknown(
+                f"{head}已过完成时限，但没有可自动核验的证据，请以工作台账或人工核验确认", [plan_ref], record
             )
+        outcome.tasks = [task.number]
+        yield outcome

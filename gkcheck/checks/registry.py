@@ -41,6 +41,7 @@ class Outcome:
     evidence: list[EvidenceRef] = field(default_factory=list)
     record: str | None = None  # stable key of the record (item name, URL …) for baselines
     fix: str | None = None  # overrides the rule's fix text when set
+    tasks: list[int] | None = None  # the plan rows this outcome is about (default: the rule's)
 
 
 def passed(message: str, evidence=(), record=None) -> Outcome:

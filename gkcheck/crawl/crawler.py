@@ -207,12 +207,14 @@ class _Run:
         self.progress = progress
         self.stop = threading.Event()
         self.lock = threading.Lock()
-        self.claimed: set[str] = set()
         self.today = dt.date.today()
 
     # -- orchestration -------------------------------------------------------------------
 
     def execute(self, units: list[UnitSites]) -> None:
+        """Two phases: every column's list pages, then the post pages the columns want.
+        A post listed in two columns (TRS 引用) is fetched once, for the first of them in
+        config order, so that any two crawls of the same site record the same pages."""
         jobs = [(u, c) for u in units for c in u.columns]
         if self.progress is not None:
             self.progress.start(len(jobs))
@@ -220,18 +222,31 @@ class _Run:
         workers = max(2, min(32, hosts * self.fetcher.concurrency + 1))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gkcrawl")
         try:
-            pending = {pool.submit(self._column_job, u, c) for u, c in jobs}
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                for f in done:
-                    more = f.result()  # re-raises _Stopped / KeyboardInterrupt from workers
-                    for job in more or ():
-                        pending.add(pool.submit(self._body_job, *job))
+            listed = self._run_all(pool, [(self._column_job, job) for job in jobs])
+            bodies: list[tuple] = []
+            seen: set[str] = set()
+            for more in listed:
+                for unit, column, item in more or ():
+                    if item.url not in seen:
+                        seen.add(item.url)
+                        bodies.append((unit, column, item))
+            self._run_all(pool, [(self._body_job, job) for job in bodies])
         except BaseException:
             self.stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+
+    def _run_all(self, pool: ThreadPoolExecutor, calls: list[tuple]) -> list:
+        """Run calls on the pool; results in call order; the first exception re-raised."""
+        futures = [pool.submit(fn, *args) for fn, args in calls]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+            for f in done:
+                if f.exception() is not None:
+                    raise f.exception()
+        return [f.result() for f in futures]
 
     def _check_stop(self) -> None:
         if self.stop.is_set():
@@ -412,10 +427,6 @@ class _Run:
 
     def _body(self, unit: str, column: str, item: ListItem) -> None:
         url = item.url
-        with self.lock:
-            if url in self.claimed:
-                return
-            self.claimed.add(url)
         if not self.fetcher.allowed_url(url):
             self.store.record_body_skip(self.crawl_id, url, "offsite", "站外链接，未抓取正文")
             return

@@ -11,14 +11,13 @@ import logging
 
 from gkcheck import __version__
 from gkcheck.checks.registry import CheckContext, Outcome, get_kind
+from gkcheck.report.scores import DEFAULT_WEIGHTS
 from gkcheck.engine.pack import Pack
 from gkcheck.errors import GkError
 from gkcheck.model import AuditResult, Finding, Rule, Unit, UnitEvidence, UnitSummary
 from gkcheck.model.finding import STATUSES
 
 log = logging.getLogger(__name__)
-
-DEFAULT_WEIGHTS = {"error": 3.0, "warning": 2.0, "info": 1.0}
 
 
 def select_units(pack: Pack, selectors: list[str] | None) -> list[Unit]:
@@ -82,6 +81,10 @@ def evaluate(
         units=[_summary(u, findings) for u in chosen],
         findings=findings,
         tasks=[_task_dict(pack, t) for t in pack.tasks],
+        requirements=[
+            {"id": r.id, "title": r.title, "text": r.text, "deadline": r.deadline.isoformat() if r.deadline else None}
+            for r in pack.requirements
+        ],
         rules=[_rule_dict(r) for r in pack.rules],
         errors=run_errors,
     )
@@ -124,7 +127,7 @@ def _finding(rule: Rule, ctx: CheckContext, o: Outcome) -> Finding:
         unit_id=ctx.unit.id,
         status=o.status,
         severity=rule.severity,
-        tasks=list(rule.tasks),
+        tasks=list(o.tasks) if o.tasks is not None else list(rule.tasks),
         requirements=list(rule.requirements),
         message=o.message,
         fix=o.fix if o.fix is not None else rule.fix,
@@ -157,13 +160,17 @@ def _task_dict(pack: Pack, t) -> dict:
     }
 
 
+def rule_weight(r: Rule) -> float:
+    return float(r.weight) if r.weight is not None else float(DEFAULT_WEIGHTS[r.severity])
+
+
 def _rule_dict(r: Rule) -> dict:
     return {
         "id": r.id,
         "title": r.title,
         "check": r.check,
         "severity": r.severity,
-        "weight": r.weight if r.weight is not None else DEFAULT_WEIGHTS[r.severity],
+        "weight": rule_weight(r),
         "tasks": list(r.tasks),
         "requirements": list(r.requirements),
         "basis": r.basis,

@@ -128,8 +128,10 @@ def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[st
 def _gather_ledgers(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
     from gkcheck.sources.ledger import ledger_unit, load_ledger
 
+    # A ledger source is configured: a unit that submitted nothing has an empty ledger
+    # (the plan requires every unit to keep one), not a missing one.
     for uid in wanted:
-        out.evidence[uid].ledger = None
+        out.evidence[uid].ledger = []
     for path in expand_files(sources.ledgers, LEDGER_SUFFIXES):
         shown = display_path(path, sources.base)
         try:

@@ -97,30 +97,21 @@ def run_pipeline(inp: Inputs) -> tuple[AuditResult, Gathered]:
 
 
 def postprocess(result: AuditResult, args, cfg: LoadedConfig) -> AuditResult:
-    """Waivers, baseline and scores, in that order."""
-    from gkcheck.report import baseline as baseline_mod
-    from gkcheck.report import scores, waivers
+    """Waivers, baseline and scores (gkcheck.report.finalize); a new baseline is written
+    from the full result, before the old baseline hides anything."""
+    from gkcheck.report import finalize
+    from gkcheck.report.baseline import write_baseline
 
     waivers_path = getattr(args, "waivers", None) or cfg.resolve(cfg.cfg.waivers, "waivers")
-    if waivers_path:
-        result = waivers.apply_waivers(result, waivers.load_waivers(Path(waivers_path)), dt.date.today())
-    if getattr(args, "baseline", None):
-        result, _hidden = baseline_mod.apply_baseline(result, Path(args.baseline))
-    result = scores.score_units(result)
     if getattr(args, "write_baseline", None):
-        baseline_mod.write_baseline(result, Path(args.write_baseline))
-    return result
+        write_baseline(finalize(result, waivers=waivers_path), Path(args.write_baseline))
+    return finalize(result, waivers=waivers_path, baseline=getattr(args, "baseline", None))
 
 
 def _formats(args, default: list[str]) -> list[str]:
-    from gkcheck.report import FORMATS
+    from gkcheck.report import parse_formats
 
-    raw = getattr(args, "format", None)
-    fmts = [f.strip() for f in raw.split(",") if f.strip()] if raw else list(default)
-    for f in fmts:
-        if f not in FORMATS:
-            raise ConfigError(f"未知的输出格式“{f}”（可用：{'、'.join(FORMATS)}）", "--format")
-    return fmts
+    return parse_formats(getattr(args, "format", None) or default)
 
 
 def emit(result: AuditResult, args, formats: list[str], output_dir: Path | None) -> None:
