@@ -112,3 +112,19 @@ def test_add_then_count(a, n):
         assert workdays_between(a, b) == n + 1
     if n:
         assert is_workday(b)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(a=days, length=st.integers(0, 400))
+def test_between_matches_day_by_day_count(a, length):
+    b = a + dt.timedelta(days=length)
+    naive = sum(1 for i in range(1, length + 1) if is_workday(a + dt.timedelta(days=i)))
+    assert workdays_between(a, b) == naive
+
+
+def test_between_across_known_and_unknown_years():
+    # 2026 is known to chinese_calendar 1.11, 2099 not: the note names only the gap years
+    with pytest.warns(CalendarGapWarning, match="不含 2027、2028"):
+        n = workdays_between(D(2026, 12, 30), D(2028, 1, 3))
+    # 2026-12-31 (Thursday, a working day) + 261 Mondays–Fridays of 2027 + Monday 2028-01-03
+    assert n == 263

@@ -436,8 +436,14 @@ class _Run:
             )
             return
         rec, text, res = self._fetch(url, "body", unit, column)
-        if rec is None:
-            return  # recorded in this crawl already (resume)
+        if rec is None:  # fetched earlier in this crawl: resumed, or also a list page
+            if not self.store.has_body(self.crawl_id, url):
+                row = self.store.page(self.crawl_id, url) or {}
+                body = extract_body(text, self.store.expand(row.get("final_url"), self.store.base) or url) if text else None
+                self.store.record_body(
+                    self.crawl_id, url, row.get("status"), row.get("error_kind"), row.get("error"), None, body
+                )
+            return
         body = None
         if text is not None and rec.status != 304:
             body = extract_body(text, rec.final_url or url)

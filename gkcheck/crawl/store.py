@@ -398,6 +398,19 @@ class Store:
                 return
             self._put_body(c, crawl_id, page.url, page.status, page.error_kind, page.error, page.content_type, body, at)
 
+    def has_body(self, crawl_id: int, url: str) -> bool:
+        """Whether this crawl has recorded the body of `url`."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT 1 FROM bodies WHERE url=? AND crawl_id=?", (self._in(url), crawl_id)
+            ).fetchone()
+        return row is not None
+
+    def record_body(self, crawl_id, url, status, error_kind, error, content_type, body) -> None:
+        """A body read from a page this crawl already recorded (as a list page)."""
+        with self._tx() as c:
+            self._put_body(c, crawl_id, url, status, error_kind, error, content_type, body, now())
+
     def record_body_skip(
         self, crawl_id: int, url: str, kind: str, reason: str, attachments: list[tuple[str, str]] | None = None
     ) -> None:

@@ -122,12 +122,34 @@ def workdays_between(a: dt.date, b: dt.date) -> int:
     sign = 1
     if b < a:
         a, b, sign = b, a, -1
-    gaps: set[int] = set()
-    count = 0
-    d = a
-    while d < b:
-        d += _DAY
-        if _workday(d, gaps):
-            count += 1
+    gaps = set(years_not_covered(a + _DAY, b))
+    count = _weekdays_after(a, b)
+    lo, hi = a + _DAY, b
+    for year in range(lo.year, hi.year + 1):
+        if year in gaps:
+            continue
+        off, on = _exceptions(year)
+        count -= sum(1 for d in off if lo <= d <= hi)  # holidays on Monday–Friday
+        count += sum(1 for d in on if lo <= d <= hi)  # make-up working Saturdays/Sundays
     _warn(gaps)
     return sign * count
+
+
+def _weekdays_after(a: dt.date, b: dt.date) -> int:
+    """Mondays–Fridays d with a < d <= b (a < b)."""
+    days = (b - a).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    wd = a.weekday()
+    for i in range(1, rest + 1):
+        if (wd + i) % 7 < 5:
+            count += 1
+    return count
+
+
+@lru_cache(maxsize=None)
+def _exceptions(year: int) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...]]:
+    """(holidays falling on Monday–Friday, working days falling on a weekend) of `year`."""
+    off = tuple(sorted(d for d in chinese_calendar.holidays if d.year == year and d.weekday() < 5))
+    on = tuple(sorted(d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5))
+    return off, on
