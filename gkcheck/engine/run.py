@@ -175,10 +175,7 @@ def audit_command(args) -> int:
     inp = resolve_inputs(args)
     cfg = inp.config
     if inp.sources.sites and not getattr(args, "no_crawl", False):
-        from gkcheck.crawl.cli import crawl_for_audit
-
-        serve = cfg.resolve(cfg.cfg.serve_fixtures, "serve_fixtures")
-        crawl_for_audit(inp, args, serve_root=serve)
+        crawl_for_audit(inp, args)
     result, gathered = run_pipeline(inp)
     result = postprocess(result, args, cfg)
     out_dir = Path(getattr(args, "output_dir", None) or cfg.resolve(cfg.cfg.output, "output"))
@@ -187,6 +184,38 @@ def audit_command(args) -> int:
         formats.append("json")
     emit(result, args, formats, out_dir)
     return finish(result, gathered, args, cfg)
+
+
+def crawl_for_audit(inp: Inputs, args) -> None:
+    """Crawl the configured columns of the audited units into the store; for the demo,
+    serve the fixture site on 127.0.0.1 while crawling."""
+    from gkcheck.crawl.cli import demo_base
+    from gkcheck.crawl.config import load_sites
+    from gkcheck.crawl.crawler import crawl
+    from gkcheck.crawl.progress import make_progress
+    from gkcheck.engine.evaluate import select_units
+
+    sites = load_sites(inp.sources.sites)
+    names = inp.pack.index.names_to_ids()
+    configured = {names.get(u.unit, u.unit) for u in sites.units}
+    units = None
+    if inp.units:
+        units = [u.id for u in select_units(inp.pack, inp.units) if u.id in configured]
+        if not units:
+            return
+    store = inp.sources.store or Path("gkcheck.db")
+    with demo_base(inp.config.base, inp.config.cfg.serve_fixtures) as served:
+        crawl(
+            sites,
+            store,
+            units=units,
+            resume=getattr(args, "resume", False),
+            base=served,
+            concurrency=getattr(args, "concurrency", None),
+            delay=getattr(args, "delay", None),
+            progress=make_progress(sys.stderr),
+            unit_names=names,
+        )
 
 
 def validate_command(args) -> int:
