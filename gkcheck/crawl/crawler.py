@@ -113,6 +113,19 @@ class _Stopped(Exception):
     pass
 
 
+_INDEX_NAMES = ("index.html", "index.htm", "index.shtml", "default.html", "default.htm")
+
+
+def _page_key(url: str) -> str:
+    """`…/zcwj/index.html` and `…/zcwj/` are one page of a column."""
+    base, _, query = url.partition("?")
+    for name in _INDEX_NAMES:
+        if base.endswith("/" + name):
+            base = base[: -len(name)]
+            break
+    return f"{base}?{query}" if query else base
+
+
 def _select(sites: SitesConfig, units: list[str] | None, unit_names: dict[str, str] | None) -> list[UnitSites]:
     if not units:
         return list(sites.units)
@@ -341,7 +354,7 @@ class _Run:
         self.store.start_column(self.crawl_id, u, name, col.url, col.profile)
         max_pages = col.max_pages or self.cfg.defaults.max_pages
         queue = deque([col.url])
-        queued = {col.url}
+        queued = {_page_key(col.url)}
         visited: list[str] = []
         posts: dict[str, ListItem] = {}
         problems: list[str] = []
@@ -382,8 +395,8 @@ class _Run:
                 self._note("loop")
                 continue
             for nxt in page.next_urls:
-                if nxt in queued:
-                    if len(page.next_urls) == 1 and nxt != url and nxt in visited:
+                if _page_key(nxt) in queued:
+                    if page.next_is_link and _page_key(nxt) != _page_key(url):
                         notes.append(f"第{page_no}页的“下一页”指回已抓取的 {nxt}，判定为分页循环")
                         self._note("loop")
                     continue
@@ -391,7 +404,7 @@ class _Run:
                     notes.append(f"分页链接在配置的网站之外，未跟随：{nxt}")
                     self._note("offsite_page")
                     continue
-                queued.add(nxt)
+                queued.add(_page_key(nxt))
                 queue.append(nxt)
         offsite = [p for p in posts.values() if not self.fetcher.allowed_url(p.url)]
         if offsite:

@@ -44,6 +44,7 @@ class ListItem:
 class ListPage:
     items: list[ListItem] = field(default_factory=list)
     next_urls: list[str] = field(default_factory=list)  # pages to fetch after this one, in order
+    next_is_link: bool = True  # next_urls is a "下一页" link (False: the full page list of TRS)
     total_pages: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -70,6 +71,7 @@ def parse_list(
     page = ListPage(items=_dated_links(soup, base, url, ref_date))
     if trs is not None:
         page.total_pages, page.next_urls = trs
+        page.next_is_link = False
     elif profile == "trs":
         page.notes.append("未找到 createPageHTML 分页脚本，按单页处理")
         page.next_urls = _next_link(soup, base)
