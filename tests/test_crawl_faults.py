@@ -200,6 +200,7 @@ def test_huge_page_is_cut_at_max_bytes_and_recorded(crawled):
     assert big.status == "ok" and big.posts[0].body_error.startswith("页面超过大小上限")
     huge = crawled["cols"]["巨大列表"]
     assert huge.status == "unreachable" and len(huge.posts) > 100  # what was read is kept
+    assert crawled["server"].hits("/huge.html") == 1  # a list page and a post: fetched once
 
 
 def test_pagination_loop_and_endless_pagination(crawled):

@@ -100,7 +100,7 @@ def test_gbk_page_with_wrong_utf8_header_decodes():
 def test_gbk_without_any_declaration_and_utf8_header_truth():
     text, codec, how = decode_html("<p>关于调整2024年城乡最低生活保障标准的通知</p>".encode("gb18030"), None)
     assert "最低生活保障" in text and codec == "gb18030"
-    text, codec, how = decode_html("<p>政策解读</p>".encode("utf-8"), "text/html; charset=utf-8")
+    text, codec, how = decode_html("<p>政策解读</p>".encode(), "text/html; charset=utf-8")
     assert (text, codec, how) == ("<p>政策解读</p>", "utf-8", "header")
     # A server default of ISO-8859-1 is not believed for Chinese bytes
     text, codec, _ = decode_html('<meta charset="gbk"><p>通知公告</p>'.encode("gbk"), "text/html; charset=ISO-8859-1")
@@ -302,4 +302,19 @@ def test_store_schema_and_wal(tmp_path):
     assert {"meta", "crawls", "pages", "contents", "columns", "posts", "sightings", "bodies"} <= tables
     assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert s.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+    s.close()
+
+
+def test_only_the_latest_unfinished_crawl_can_be_resumed(tmp_path):
+    s = Store(tmp_path / "gkcheck.db", base="http://127.0.0.1:8000")
+    first = s.begin_crawl("sites.yaml", "http://127.0.0.1:8000", ["市民政局"])
+    assert s.unfinished_crawl() == {"id": first, "units": ["市民政局"], "base": "http://127.0.0.1:8000", "config": "sites.yaml"}
+    second = s.begin_crawl("sites.yaml", None, None)  # a fresh crawl instead of --resume
+    assert [c["status"] for c in s.crawls()] == ["abandoned", "running"]
+    s.finish_crawl(second)
+    assert s.unfinished_crawl() is None  # the abandoned one is never picked up again
+    # URLs under the base are stored without it, and come back with any base
+    assert s._in("http://127.0.0.1:8000/mzj/a.html") == "{base}/mzj/a.html"
+    assert s._in("http://example.com/mzj/a.html") == "http://example.com/mzj/a.html"
+    assert Store.expand("{base}/mzj/a.html", "http://127.0.0.1:9000") == "http://127.0.0.1:9000/mzj/a.html"
     s.close()

@@ -41,12 +41,12 @@ _CONTENT = (
 )
 _RANK = {key: i for i, key in enumerate(_CONTENT)}
 _BLOCKS = frozenset(
-    "p div tr li h1 h2 h3 h4 h5 h6 table section article ul ol dl dt dd blockquote pre center".split()
+    ["p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center"]
 )
 _CHROME = re.compile(
     r"(^|[\s_-])(nav|menu|header|head|footer|foot|breadcrumb|crumb|position|location|share|print|"
     r"sidebar|side|copyright|banner|search|toolbar|dqwz|wzdh)([\s_-]|$)",
-    re.I,
+    re.IGNORECASE,
 )
 _DATE_LABEL = re.compile(r"(发布时间|发布日期|发文日期|成文日期|公开日期|时间|日期)\s*[:：]\s*")
 
@@ -67,7 +67,7 @@ def is_attachment(url: str) -> bool:
 
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     for name in names:
-        m = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)})
+        m = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.IGNORECASE)})
         if isinstance(m, Tag) and m.get("content"):
             return squash(m["content"])
     return None

@@ -105,6 +105,8 @@ def run_crawl(args) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"gkcheck: 抓取已中断；已抓取的页面已保存在 {store}，可用 --resume 继续\n")
         return 130
+    if getattr(args, "resume", False) and not stats.resumed:
+        sys.stdout.write("没有未完成的抓取可以继续，已开始一次新的抓取\n")
     _report(stats, store, quiet=progress is None)
     if getattr(args, "stats", None):
         Path(args.stats).write_text(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")

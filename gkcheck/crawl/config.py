@@ -31,7 +31,15 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from gkcheck import __version__
 from gkcheck.engine.yamlio import read_yaml
@@ -62,7 +70,7 @@ class Selectors(BaseModel):
 
         try:
             soupsieve.compile(v)
-        except Exception as exc:  # soupsieve.SelectorSyntaxError and friends
+        except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
             raise ValueError(f"CSS 选择器“{v}”无效（{str(exc).splitlines()[0]}）") from None
         return v
 

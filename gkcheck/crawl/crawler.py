@@ -27,7 +27,7 @@ from pathlib import Path
 from gkcheck.crawl.body import Body, extract_body, is_attachment
 from gkcheck.crawl.config import ColumnConfig, SitesConfig, UnitSites
 from gkcheck.crawl.extract import ListItem, parse_list
-from gkcheck.crawl.fetch import FetchResult, Fetcher, host_of
+from gkcheck.crawl.fetch import Fetcher, FetchResult, host_of
 from gkcheck.crawl.store import PageRecord, Store
 from gkcheck.errors import ConfigError, SourceError
 
@@ -195,6 +195,8 @@ def crawl(
         except BaseException:
             run.stop.set()
             store.finish_crawl(crawl_id, "interrupted")
+            if progress is not None and hasattr(progress, "stop"):
+                progress.stop()
             raise
         finally:
             stats.requests = fetcher.requests_made
@@ -243,6 +245,8 @@ class _Run:
                     if item.url not in seen:
                         seen.add(item.url)
                         bodies.append((unit, column, item))
+            if self.progress is not None and hasattr(self.progress, "bodies"):
+                self.progress.bodies(len(bodies))
             self._run_all(pool, [(self._body_job, job) for job in bodies])
         except BaseException:
             self.stop.set()
@@ -276,18 +280,20 @@ class _Run:
 
     # -- one page ------------------------------------------------------------------------
 
-    def _fetch(self, url: str, kind: str, unit: str, column: str) -> tuple[PageRecord | None, str | None, FetchResult | None]:
+    def _fetch(
+        self, url: str, kind: str, unit: str, column: str
+    ) -> tuple[PageRecord | None, str | None, FetchResult | None]:
         """(record to store, text, fetch result); record None = already in this crawl."""
         self._check_stop()
         row = self.store.page(self.crawl_id, url)
-        if row is not None and row["status"] is not None and (200 <= row["status"] < 300 or row["status"] == 304):
-            if row["error_kind"] in (None, "too_large"):
-                stored = self.store.content(url)
-                with self.lock:
-                    self.stats.skipped += 1
-                if self.progress is not None:
-                    self.progress.page(kind=kind, unit=unit, column=column, url=url, status="skipped")
-                return None, stored["text"] if stored else None, None
+        fetched = row is not None and row["status"] is not None and (200 <= row["status"] < 300 or row["status"] == 304)
+        if fetched and row["error_kind"] in (None, "too_large"):
+            stored = self.store.content(url)
+            with self.lock:
+                self.stats.skipped += 1
+            if self.progress is not None:
+                self.progress.page(kind=kind, unit=unit, column=column, url=url, status="skipped")
+            return None, stored["text"] if stored else None, None
         prev = self.store.content(url)
         use_prev = prev is not None and not prev["truncated"]
         res = self.fetcher.fetch(
@@ -369,6 +375,11 @@ class _Run:
             visited.append(url)
             rec, text, res = self._fetch(url, "list", u, name)
             page_no = len(visited)
+            if res is not None:
+                page_url = res.final_url or url
+            else:  # read from the store (resumed): resolve links against where it was fetched
+                row = self.store.page(self.crawl_id, url) or {}
+                page_url = self.store.expand(row.get("final_url"), self.store.base) or url
             if text is None:
                 if rec is not None:
                     if rec.error_kind is None and res is not None and res.ok:
@@ -379,7 +390,6 @@ class _Run:
                 else:
                     problems.append(f"第{page_no}页 {url}：存档缺失")
                 continue
-            page_url = (res.final_url if res is not None else None) or url
             page = parse_list(text, page_url, col.profile, col.selectors, ref_date=self.today)
             new = [it for it in page.items if it.url not in posts]
             if rec is not None:
@@ -452,13 +462,14 @@ class _Run:
         if rec is None:  # fetched earlier in this crawl: resumed, or also a list page
             if not self.store.has_body(self.crawl_id, url):
                 row = self.store.page(self.crawl_id, url) or {}
-                body = extract_body(text, self.store.expand(row.get("final_url"), self.store.base) or url) if text else None
+                where = self.store.expand(row.get("final_url"), self.store.base) or url
+                body = extract_body(text, where) if text else None
                 self.store.record_body(
                     self.crawl_id, url, row.get("status"), row.get("error_kind"), row.get("error"), None, body
                 )
             return
         body = None
-        if text is not None and rec.status != 304:
+        if text is not None and (rec.status != 304 or not self.store.has_body(None, url)):
             body = extract_body(text, rec.final_url or url)
         elif res is not None and res.ok and not res.is_html:
             body = Body(text="", attachments=[(rec.final_url or url, item.title)])

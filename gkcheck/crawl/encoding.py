@@ -12,9 +12,9 @@ from __future__ import annotations
 import codecs
 import re
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)["']""", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)["']""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.IGNORECASE)
 
 # Charsets that decode any byte string: a header naming one proves nothing.
 _PERMISSIVE = {"iso8859-1", "latin-1", "cp1252", "ascii"}
@@ -58,7 +58,7 @@ def _decodes(data: bytes, codec: str, truncated: bool) -> bool:
 
 def _decode(data: bytes, codec: str) -> str:
     text = data.decode(codec, errors="replace")
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff")
 
 
 def decode_html(data: bytes, content_type: str | None = None, truncated: bool = False) -> tuple[str, str, str]:
@@ -90,7 +90,7 @@ def decode_html(data: bytes, content_type: str | None = None, truncated: bool = 
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:200_000]).best()
-    except Exception:  # pragma: no cover - detection is best effort
+    except ImportError:  # pragma: no cover - charset_normalizer comes with requests
         best = None
     if best is not None and best.encoding:
         codec = normalize(best.encoding) or "utf-8"

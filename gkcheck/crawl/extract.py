@@ -129,7 +129,7 @@ def _text_without(el: Tag, a: Tag) -> str:
 
 # -- generic / trs ----------------------------------------------------------------------
 
-_SIDEBAR = re.compile(r"side|right|left|hot|rank|nav|menu|foot|header|top|link|friend|banner|tab_?hd|zt", re.I)
+_SIDEBAR = re.compile(r"side|right|left|hot|rank|nav|menu|foot|header|top|link|friend|banner|tab_?hd|zt", re.IGNORECASE)
 
 
 def _title_like(a: Tag) -> bool:
@@ -292,12 +292,12 @@ def _css(soup: BeautifulSoup, base: str, sel: Selectors, ref: dt.date) -> ListPa
 
 # -- hanweb -----------------------------------------------------------------------------
 
-_DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
-_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
-_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
-_TOTAL_JS = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
-_PERPAGE = re.compile(r"perpage\s*[:=]\s*['\"]?(\d+)", re.I)
+_DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.DOTALL | re.IGNORECASE)
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.DOTALL | re.IGNORECASE)
+_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
+_TOTAL_JS = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
+_PERPAGE = re.compile(r"perpage\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
 _PAGING_KEYS = ("startrecord", "endrecord", "perpage")
 
 

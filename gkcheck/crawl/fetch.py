@@ -68,9 +68,7 @@ class FetchResult:
     @property
     def is_html(self) -> bool:
         ct = (self.content_type or "").split(";")[0].strip().lower()
-        if ct in ("", "text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain"):
-            return True
-        return False
+        return ct in ("", "text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
 
     def decoded(self) -> tuple[str, str, str]:
         """(text, codec, how): see gkcheck.crawl.encoding.decode_html."""

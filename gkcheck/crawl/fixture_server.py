@@ -399,7 +399,7 @@ class _Handler(BaseHTTPRequestHandler):
                 chunk += (
                     f'<li><a href="/huge/a{i}.html">第{i}条很长的信息标题用于填充页面</a>'
                     f"<span>2024-06-{(i % 28) + 1:02d}</span></li>\n"
-                ).encode("utf-8")
+                ).encode()
             if first:
                 chunk[:0] = first
                 first = b""

@@ -2,7 +2,8 @@
 
 The crawler calls, from several threads:
     start(columns), page(kind=, unit=, column=, url=, status=, error_kind=, error=, bytes=),
-    column_done(unit=, column=, status=, posts=, error=), finish(stats)
+    column_done(unit=, column=, status=, posts=, error=), bodies(n) once the lists are
+    read and n post pages are to come, finish(stats)
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class LogProgress(_Counts):
         state = "正常" if status == "ok" else f"无法访问：{error}"
         self._line(f"[抓取] 栏目 {unit}/{column} 完成（{self.columns}/{self.columns_total}）{posts} 篇，{state}")
 
+    def bodies(self, n: int) -> None:
+        self._line(f"[抓取] 栏目列表已读完，开始抓取 {n} 篇文章的正文")
+
     def finish(self, stats) -> None:
         self._line(f"[抓取] 结束：{stats.summary_zh()}")
 
@@ -89,7 +93,7 @@ class BarProgress(_Counts):
 
         self.console = Console(file=stream or sys.stderr)
         self.bar = Progress(
-            TextColumn("[bold]抓取栏目"),
+            TextColumn("[bold]{task.fields[what]}"),
             BarColumn(),
             TextColumn("{task.completed}/{task.total}"),
             TextColumn("页面 {task.fields[pages]}  错误 {task.fields[errors]}  {task.fields[rate]} 页/秒"),
@@ -98,25 +102,34 @@ class BarProgress(_Counts):
             transient=False,
         )
         self.task = None
+        self.body_task = None
 
     def _update(self, advance: int = 0) -> None:
-        if self.task is not None:
-            self.bar.update(
-                self.task, advance=advance, pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}"
-            )
+        task = self.body_task if self.body_task is not None else self.task
+        if task is not None:
+            self.bar.update(task, advance=advance, pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}")
 
     def start(self, columns: int) -> None:
         self.bar.start()
-        self.task = self.bar.add_task("crawl", total=columns, pages=0, errors=0, rate="0.0")
+        self.task = self.bar.add_task("crawl", total=columns, what="栏目列表", pages=0, errors=0, rate="0.0")
 
     def page(self, *, kind, unit, column, url, status=None, error_kind=None, error=None, bytes=0) -> None:
         self.count(status, error_kind)
-        self._update()
+        self._update(advance=1 if kind == "body" and self.body_task is not None else 0)
+
+    def bodies(self, n: int) -> None:
+        self.body_task = self.bar.add_task(
+            "bodies", total=n, what="文章正文", pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}"
+        )
 
     def column_done(self, *, unit, column, status, posts, error=None) -> None:
         self._update(advance=1)
         if status != "ok":
             self.bar.console.print(f"[yellow]栏目 {unit}/{column} 无法访问：{error}")
+
+    def stop(self) -> None:
+        """Leave the terminal clean when the crawl is interrupted."""
+        self.bar.stop()
 
     def finish(self, stats) -> None:
         self._update()

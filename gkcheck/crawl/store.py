@@ -2,7 +2,8 @@
 
 Tables (schema version in `meta`):
 
-- crawls: one row per crawl run (started, finished, status running | done | interrupted).
+- crawls: one row per crawl run (started, finished, status running | done | interrupted |
+  abandoned: a new crawl began before it was resumed).
 - pages: every URL asked in a crawl, once per crawl: HTTP status, ETag, Last-Modified,
   bytes, whether cut, error kind and reason. UNIQUE(crawl_id, url).
 - contents: the latest text of each URL with its validators, for conditional re-crawls
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS crawls (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
     finished_at TEXT,
-    status TEXT NOT NULL,            -- running | done | interrupted
+    status TEXT NOT NULL,            -- running | done | interrupted | abandoned
     config TEXT,
     base TEXT,
     units TEXT                       -- JSON list, null = all
@@ -224,7 +225,7 @@ class Store:
     def _in(self, url: str | None) -> str | None:
         """A URL as stored: the crawl's base replaced by {base}."""
         b = self.base
-        if url and b and (url == b or url.startswith(b + "/") or url.startswith(b + "?")):
+        if url and b and (url == b or url.startswith((b + "/", b + "?"))):
             return "{base}" + url[len(b) :]
         return url
 
@@ -248,7 +249,10 @@ class Store:
     # -- crawls -----------------------------------------------------------------------
 
     def begin_crawl(self, config: str | None, base: str | None, units: list[str] | None) -> int:
+        """A new crawl; an unfinished earlier one is left as it is, marked abandoned
+        (what it fetched stays in the store and in history)."""
         with self._tx() as c:
+            c.execute("UPDATE crawls SET status='abandoned' WHERE status IN ('running', 'interrupted')")
             cur = c.execute(
                 "INSERT INTO crawls(started_at, status, config, base, units) VALUES (?, 'running', ?, ?, ?)",
                 (now(), config, base, json.dumps(units, ensure_ascii=False) if units is not None else None),
@@ -256,12 +260,12 @@ class Store:
             return int(cur.lastrowid)
 
     def unfinished_crawl(self) -> dict | None:
-        """The latest crawl that did not finish (killed or interrupted), if any."""
+        """The latest crawl if it did not finish (killed or interrupted), else None."""
         with self._lock:
             row = self.conn.execute(
-                "SELECT id, units, base, config FROM crawls WHERE status != 'done' ORDER BY id DESC LIMIT 1"
+                "SELECT id, units, base, config, status FROM crawls ORDER BY id DESC LIMIT 1"
             ).fetchone()
-        if row is None:
+        if row is None or row[4] not in ("running", "interrupted"):
             return None
         return {"id": row[0], "units": json.loads(row[1]) if row[1] else None, "base": row[2], "config": row[3]}
 
@@ -398,12 +402,15 @@ class Store:
                 return
             self._put_body(c, crawl_id, page.url, page.status, page.error_kind, page.error, page.content_type, body, at)
 
-    def has_body(self, crawl_id: int, url: str) -> bool:
-        """Whether this crawl has recorded the body of `url`."""
+    def has_body(self, crawl_id: int | None, url: str) -> bool:
+        """Whether crawl `crawl_id` (None: any crawl) has recorded the body of `url`."""
         with self._lock:
-            row = self.conn.execute(
-                "SELECT 1 FROM bodies WHERE url=? AND crawl_id=?", (self._in(url), crawl_id)
-            ).fetchone()
+            if crawl_id is None:
+                row = self.conn.execute("SELECT 1 FROM bodies WHERE url=?", (self._in(url),)).fetchone()
+            else:
+                row = self.conn.execute(
+                    "SELECT 1 FROM bodies WHERE url=? AND crawl_id=?", (self._in(url), crawl_id)
+                ).fetchone()
         return row is not None
 
     def record_body(self, crawl_id, url, status, error_kind, error, content_type, body) -> None:

@@ -4,6 +4,14 @@ A case gives params (or a rule id), a small piece of evidence and the expected s
 `run_case` evaluates it and returns what went wrong, if anything. Case files of the
 check kinds live in gkcheck/checks/cases/<kind>.yaml; a pack's rule tests in
 rules/<pack>/tests/*.yaml (same format, with `rule: ID` instead of `kind:`/`params:`).
+
+A pack test file may also hold the cases of several rules, as a mapping rule id -> cases:
+
+    rules:
+      ZC24-G1-meeting:
+        - {name: …, evidence: {…}, expect: {status: pass}}
+      ZC24-G2-training:
+        - …
 """
 
 from __future__ import annotations
@@ -51,6 +59,8 @@ class Case:
 
 def load_case_file(path: Path, pack=None) -> list[Case]:
     data = read_yaml(path, RuleError) or {}
+    if isinstance(data, dict) and "rules" in data:
+        return _load_rules_mapping(path, data, pack)
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise RuleError("用例文件应包含“cases:”列表", path)
     rule = None
@@ -65,12 +75,38 @@ def load_case_file(path: Path, pack=None) -> list[Case]:
         kind = str(data.get("kind") or "")
         if get_kind(kind) is None:
             raise RuleError(f"未知的检查类型“{kind}”", path)
+    return _cases(path, data["cases"], kind, rule)
+
+
+def _cases(path: Path, specs: list, kind: str, rule: Rule | None, where: str = "") -> list[Case]:
     cases = []
-    for i, spec in enumerate(data["cases"]):
+    for i, spec in enumerate(specs):
         if not isinstance(spec, dict) or "expect" not in spec:
-            raise RuleError("每个用例应为键值映射并含 expect", path, f"第{i + 1}个用例")
+            raise RuleError("每个用例应为键值映射并含 expect", path, f"{where}第{i + 1}个用例")
         cases.append(Case(path, i, str(spec.get("name") or f"case{i + 1}"), kind, spec, rule))
     return cases
+
+
+def _load_rules_mapping(path: Path, data: dict, pack) -> list[Case]:
+    """A file of `rules: {rule id: [cases]}` (the cases of several rules of one pack)."""
+    rules = data["rules"]
+    if "cases" in data or "rule" in data or "kind" in data:
+        raise RuleError("用例文件不能同时使用“rules:”和“rule:”/“kind:”/“cases:”", path)
+    if not isinstance(rules, dict) or not rules:
+        raise RuleError("“rules:”应为“规则编号: 用例列表”的映射", path)
+    if pack is None:
+        raise RuleError("规则用例需要在规则包中运行", path)
+    out: list[Case] = []
+    for rule_id, specs in rules.items():
+        rule = pack.rule(str(rule_id))
+        if rule is None:
+            raise RuleError(f"规则“{rule_id}”不在规则包中", path, f"rules.{rule_id}")
+        if rule.manual or not rule.check:
+            raise RuleError(f"规则“{rule_id}”为人工核验，不能写用例", path, f"rules.{rule_id}")
+        if not isinstance(specs, list):
+            raise RuleError("每条规则的用例应为列表", path, f"rules.{rule_id}")
+        out += _cases(path, specs, rule.check, rule, f"rules.{rule_id} ")
+    return out
 
 
 def kind_case_files() -> list[Path]:
@@ -93,7 +129,7 @@ def run_case(case: Case, pack=None) -> str | None:
     """Evaluate one case; None when it behaves as expected, else a Chinese explanation."""
     spec = case.spec
     kind = get_kind(case.kind)
-    where = f"{case.file.name} · {case.name}"
+    where = f"{case.file.name} · {case.rule.id + ' · ' if case.rule is not None else ''}{case.name}"
     if case.rule is not None:
         rule = case.rule
         raw_params = rule.with_
@@ -141,6 +177,7 @@ def judge(outcomes, expect: dict, where: str) -> str | None:
         if not matching:
             return f"{where}: 期望有 {want}，实际 {got}"
     text = expect.get("contains")
+    text = str(text) if text is not None else None  # YAML reads `contains: 2024-07-02` as a date
     if text and not any(text in o.message for o in matching):
         return f"{where}: 期望 {want} 的说明含“{text}”，实际 {got}"
     count = expect.get("count")
