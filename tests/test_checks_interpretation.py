@@ -244,7 +244,8 @@ def test_paired_synonym_columns():
 
 
 def test_paired_real_pingtan_titles():
-    """The two provincial documents listed in 平潭's real 城乡低保 column have no 解读 there."""
+    """The two documents listed in 平潭's real 城乡低保 column that a local 解读 could be asked
+    for are 福建省民政厅's: the province's documents, which 平潭 is not required to interpret."""
     lines = (REALDATA / "fujian_pingtan_column_cxdb_chengxiang_dibao_index.md").read_text(encoding="utf-8").splitlines()
     titles = [ln.split("|")[1].strip() for ln in lines if ln.startswith("| ") and not ln.startswith("| 标题")]
     assert len(titles) == 50  # the file says 56 documents; its table lists 50
@@ -256,9 +257,8 @@ def test_paired_real_pingtan_titles():
         since="any",
         require_links=False,
     )
-    assert statuses(out) == ["fail", "pass"]
-    assert "福建省临时救助工作规范" in out[0].message
-    assert "无发布日期，未核验发布间隔" in out[1].message
+    assert statuses(out) == ["pass"]
+    assert "另有2篇为上级或其他机关的文件，不要求本单位解读" in out[0].message
 
 
 # ------------------------------------------------------------------ interpretation.consistent

@@ -8,15 +8,18 @@ zoucheng pack, whose test folders include the national pack's); here we check co
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from gkcheck.checks.registry import get_kind, passed
 from gkcheck.cli import main
 from gkcheck.engine.pack import load_pack
-from gkcheck.engine.rule_tests import Case, load_case_file, pack_cases
+from gkcheck.engine.rule_tests import Case, judge, load_case_file, pack_cases, run_case
 from gkcheck.engine.rules_cmd import coverage
+from gkcheck.errors import RuleError
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL = ROOT / "rules" / "national"
@@ -127,12 +130,18 @@ def test_zoucheng_run_includes_national_cases(zoucheng):
 
 
 def test_every_task_is_covered_by_tested_rules(zoucheng):
+    """Each of the 53 tasks has its own tested rule or a manual rule. ZC24-DEADLINE
+    (deadline.met, tasks 1–53) only reads the other rules' findings: it covers nothing."""
     tested = set(statuses_by_rule(cases_of(ZOUCHENG, NATIONAL) + own_cases(ZOUCHENG)))
     rows = coverage(zoucheng)
     assert [r["task"].number for r in rows] == list(range(1, 54))
-    uncovered = [r["task"].number for r in rows if not (r["rules"] or r["manual"])]
-    assert uncovered == []
-    untested = sorted({rid for r in rows for rid in r["rules"]} - tested)
+    late = {r.id for r in zoucheng.rules if r.check and get_kind(r.check).late}
+    assert late == {"ZC24-DEADLINE"}
+    own = {r["task"].number: [rid for rid in r["rules"] if rid not in late] for r in rows}
+    manual_only = [n for n, rules in own.items() if not rules]
+    assert manual_only == [27, 45, 47, 48, 49, 52]
+    assert all(r["manual"] for r in rows if r["task"].number in manual_only)
+    untested = sorted({rid for rules in own.values() for rid in rules} - tested)
     assert untested == []
 
 
@@ -143,3 +152,82 @@ def test_rules_coverage_command_exits_0_with_53_of_53(capsys, monkeypatch):
     assert code == 0, out
     assert "覆盖 53/53 项任务" in out
     assert "未覆盖 0 项" in out
+
+
+# ---- the `rules:` form of a pack test file (several rules in one file) -------------------
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "cases.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_rules_mapping_holds_cases_of_several_rules(tmp_path, zoucheng):
+    path = write(
+        tmp_path,
+        """
+rules:
+  ZC24-G1-meeting:
+    - name: 开过专题会议
+      evidence:
+        ledger: [{kind: 专题会议, date: 2024-03-22, title: 政务公开工作专题会议}]
+      expect: {status: pass}
+  ZC24-G2-training:
+    - name: 没有培训
+      evidence:
+        ledger: [{kind: 专题会议, date: 2024-03-22, title: 政务公开工作专题会议}]
+      expect: {status: fail, contains: 2024年没有培训记录}
+    - name: 有业务培训
+      evidence:
+        ledger: [{kind: 业务培训, date: 2024-08-27, title: 全市政务公开业务培训}]
+      expect: {status: pass, contains: 2024年有1次培训}
+""",
+    )
+    cases = load_case_file(path, zoucheng)
+    assert [(c.rule.id, c.kind, c.index, c.name) for c in cases] == [
+        ("ZC24-G1-meeting", "ledger.count", 0, "开过专题会议"),
+        ("ZC24-G2-training", "ledger.count", 0, "没有培训"),
+        ("ZC24-G2-training", "ledger.count", 1, "有业务培训"),
+    ]
+    assert [run_case(c, zoucheng) for c in cases] == [None, None, None]
+    # a wrong expectation names the file, the rule and the case
+    cases[0].spec["expect"] = {"status": "fail"}
+    problem = run_case(cases[0], zoucheng)
+    assert problem.startswith("cases.yaml · ZC24-G1-meeting · 开过专题会议: 期望有 fail")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("rules:\n  ZC24-NOPE: []\n", "规则“ZC24-NOPE”不在规则包中"),
+        ("rules:\n  ZC24-T45-search:\n    - {name: x, expect: {status: pass}}\n", "为人工核验，不能写用例"),
+        ("rules:\n  ZC24-G1-meeting: {name: x}\n", "每条规则的用例应为列表"),
+        ("rules: [ZC24-G1-meeting]\n", "“rules:”应为“规则编号: 用例列表”的映射"),
+        ("rule: ZC24-G1-meeting\nrules:\n  ZC24-G2-training: []\ncases: []\n", "不能同时使用"),
+        ("rules:\n  ZC24-G1-meeting:\n    - {name: 没写期望}\n", "每个用例应为键值映射并含 expect"),
+    ],
+)
+def test_rules_mapping_errors_name_the_file(tmp_path, zoucheng, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as err:
+        load_case_file(path, zoucheng)
+    assert message in err.value.message
+    assert err.value.path == str(path)
+
+
+def test_rules_mapping_needs_a_pack(tmp_path):
+    path = write(tmp_path, "rules:\n  ZC24-G1-meeting: []\n")
+    with pytest.raises(RuleError, match="规则用例需要在规则包中运行"):
+        load_case_file(path)
+
+
+def test_old_single_rule_form_still_loads(zoucheng):
+    cases = load_case_file(NATIONAL / "tests" / "NAT-CAT-003.yaml", zoucheng)
+    assert {c.rule.id for c in cases} == {"NAT-CAT-003"} and len(cases) == 2
+
+
+def test_contains_may_be_read_as_a_date():
+    outcome = passed("目录已于2024-07-02在2024年内更新")
+    assert judge([outcome], {"status": "pass", "contains": dt.date(2024, 7, 2)}, "x") is None
+    assert "期望 pass 的说明含“2024-07-03”" in judge([outcome], {"status": "pass", "contains": dt.date(2024, 7, 3)}, "x")

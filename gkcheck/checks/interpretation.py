@@ -104,6 +104,70 @@ def looks_like_interpretation(title: str) -> bool:
     return bool(_INTERP_WORDS.search(title or ""))
 
 
+# Whose document it is: the issuer is what precedes 关于 in the title.
+_REPOSTED = re.compile(r"[\[(【]\s*转载\s*[\])】]|^转载[:：]?|^转发[:：]")
+_AREA = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:省|自治区|市|自治州|县|区)")
+_PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|自治区)|^(?:北京|天津|上海|重庆)市")
+_NATIONAL = re.compile(r"^(?:中共中央|国务院|全国人大|国家|最高人民)|^[\u4e00-\u9fff]{2,8}部(?:办公厅)?$")
+_AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:省|自治区|市|自治州|州|县|区|旗)$")
+
+
+def local_areas(names: Iterable[str]) -> set[str]:
+    """The place names a unit's own names carry: 邹城市民政局 beside 市民政局 -> {邹城市}."""
+    names = [normalize(n) for n in names if n]
+    out = set()
+    for full in names:
+        m = _AREA.match(full)
+        if not m:
+            continue
+        rest = full[m.end():]
+        # the area is the unit's own when a shorter name of the unit follows it
+        # (邹城市|民政局 beside 市民政局 / 民政局), not when it is just a word of the name
+        if any(n != full and (n == rest or n == full[m.end() - 1:]) for n in names):
+            out.add(m.group(0))
+    return out
+
+
+def other_issuer(title: str, local: Iterable[str] = ()) -> str | None:
+    """Why a document listed in a unit's column is another organ's (a higher level's) and
+    not the unit's own, or None: marked （转载）, or issued (the name before 关于) by a
+    national organ, a province, or a place other than the unit's own (`local`, e.g.
+    {邹城市}; without it only national and provincial issuers are recognised).
+
+    山东省民政厅关于印发《山东省最低生活保障审核确认办法》的通知（转载） -> 转载
+    济宁市人民政府办公室关于……的通知 (local {邹城市}) -> 济宁市
+    """
+    t = normalize(title)
+    if _REPOSTED.search(t):
+        return "转载"
+    if "关于" not in t[:40]:
+        return None
+    issuer = t[: t.index("关于")].strip()
+    if not issuer:
+        return None
+    if _NATIONAL.search(issuer):
+        return issuer
+    m = _PROVINCE.match(issuer)
+    if m and m.group(0) not in set(local):
+        return m.group(0)
+    local = set(local)
+    m = _AREA.match(issuer)
+    if m and local and m.group(0) not in local:
+        return m.group(0)
+    return None
+
+
+def _other_place(core_d: str, core_i: str) -> bool:
+    """Two names that differ only in the place they begin with (山东省最低生活保障审核确认办法
+    and 邹城市最低生活保障审核确认办法): documents of two issuers, never one pair."""
+    a, b = key(core_d), key(core_i)
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    head_a, head_b = a[: len(a) - n], b[: len(b) - n]
+    return bool(head_a and head_b and head_a != head_b and _AREA_HEAD.match(head_a) and _AREA_HEAD.match(head_b))
+
+
 def _doc_numbers(title: str) -> set[str]:
     return set(_DOC_NUMBER.findall(normalize(title)))
 
@@ -138,6 +202,8 @@ def title_score(document: Post, interp: Post) -> tuple[float, str]:
         return 1.0, "文号"
     core_d, core_i = document_core(document.title), interpretation_core(interp.title)
     if len(key(core_d)) < 4 or len(key(core_i)) < 4:
+        return 0.0, ""
+    if _other_place(core_d, core_i):
         return 0.0, ""
     return similarity(core_d, core_i), "标题"
 
@@ -221,6 +287,7 @@ class _Setup:
     label_interps: str
     note: str  # said in failure messages (e.g. the 解读 column is missing)
     undated: int  # documents skipped for having no date
+    foreign: int = 0  # documents of other issuers (转载, higher levels), not checked
 
 
 def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
@@ -252,16 +319,21 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
             interps += col_i.posts
     span = resolve(params.since, ctx.as_of, ctx.plan_year)
     docs = [p for p in col_d.posts if not looks_like_interpretation(p.title) and params.wants(p)]
+    local = local_areas(ctx.unit.all_names())
+    foreign = [p for p in docs if span.contains(p.date) and other_issuer(p.title, local)]
+    docs = [p for p in docs if not other_issuer(p.title, local)]
     undated = sum(1 for p in docs if p.date is None) if span.dated_only else 0
     docs = [p for p in docs if span.contains(p.date)]
     pairs = pair_documents(docs, interps, params.threshold)
-    return _Setup(pairs, span, label_d, label_i, note, undated)
+    return _Setup(pairs, span, label_d, label_i, note, undated, len(foreign))
 
 
 def _empty_message(s: _Setup, params: PairingParams) -> str:
     msg = f"{s.span.label}“{s.label_docs}”栏目没有{params.selection()}政策文件，无需配套解读"
     if s.undated:
         msg += f"（另有{s.undated}篇无发布日期，未核验）"
+    if s.foreign:
+        msg += f"（另有{s.foreign}篇为上级或其他机关的文件，不要求本单位解读）"
     return msg
 
 
@@ -297,7 +369,13 @@ def interpretation_paired(ctx: CheckContext, params: PairedParams) -> Iterator[O
 
     配对：解读标题中的《文件名》，或去掉“关于”“印发”“的通知”、文号后的文件名，与文件标题
     相似（≥ threshold）；标题含相同文号；或两页正文之间有链接。“政策文件”栏目中标题含
-    解读、问答、一图读懂等的信息也算解读。
+    解读、问答、一图读懂等的信息也算解读。两个名称只差开头的地名（《山东省最低生活保障
+    审核确认办法》与《邹城市最低生活保障审核确认办法》政策解读）是两个机关的文件，不配对。
+
+    上级或其他机关的文件不要求本单位解读，不在核验之列：标题注明“（转载）”，或发文机关
+    （标题中“关于”之前的部分）是国家机关、省级机关，或是本单位所在地（如单位别名
+    “邹城市民政局”中的“邹城市”）以外的地方（如“济宁市人民政府办公室关于……”）。
+    这些文件由发文机关解读。
 
     判定（每个文件一条，记录为文件网址）：找不到解读 → 不通过；解读与文件相隔超过
     max_gap_workdays 个工作日 → 提醒（或不通过）；要求链接时另出一条：两页正文都已采集
@@ -547,6 +625,8 @@ def interpretation_consistent(ctx: CheckContext, params: ConsistentParams) -> It
              ratio（倍数）、date（日期，如执行日期）、time_limit（时限，区分工作日与自然日）、
              age（年龄条件，以上/以下含本数，未满/超过不含）、phone（电话）。
       extra_status: 解读有而文件未提及的内容如何处理，warn（默认）或 pass。
+
+    配对方法和不核验的上级、其他机关文件与 interpretation.paired 相同。
 
     判定：每个找到解读的文件，从两者正文中提取上述内容，按“说的是什么”（如城市低保标准、
     作出审批决定的时限）对应比较。同一事项数值不同 → 不通过，每处一条，说明两边的原话并

@@ -7,6 +7,8 @@ defaults:                      # politeness; every key optional
   timeout: [5, 15]             # connect and read timeout (seconds)
   retries: 2                   # extra attempts on timeouts, resets and 5xx
   max_bytes: 5000000           # a longer page is cut here and recorded as cut
+  max_file_bytes: 20000000     # a downloaded attachment (an annual report's PDF) is cut here
+  check_attachments: true      # check attachment links (HEAD) of columns with bodies: true
   max_pages: 50                # list pages followed per column
 units:
   - unit: 市民政局             # name, alias or id as in the rule pack
@@ -14,7 +16,7 @@ units:
       - name: 社会救助
         url: "{base}/mzj/zfxxgk/shjz/index.html"   # {base} is given at crawl time
         profile: trs           # generic | trs | hanweb | css
-        bodies: true           # also fetch each post's page (main text, attachments)
+        bodies: true           # also fetch each post's page (main text) and check its attachments
       - name: 通知公告
         url: https://www.example.gov.cn/tzgg/
         profile: css
@@ -86,6 +88,8 @@ class Defaults(BaseModel):
     retries: int = Field(2, ge=0, le=10)
     backoff: float = Field(0.5, ge=0, le=30)  # first retry waits this long, then doubles
     max_bytes: int = Field(5_000_000, ge=1024)
+    max_file_bytes: int = Field(20_000_000, ge=1024)  # a downloaded attachment (an annual report's PDF)
+    check_attachments: bool = True  # check the attachment links of columns with bodies: true
     max_pages: int = Field(50, ge=1, le=10_000)
     max_redirects: int = Field(5, ge=0, le=30)
     max_seconds: float = Field(60.0, gt=0)  # whole-request time cap (slow drip feeds)

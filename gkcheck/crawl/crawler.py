@@ -15,6 +15,7 @@ checks answer `unknown` for it and never report a post missing because a fetch f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 import threading
@@ -28,7 +29,8 @@ from gkcheck.crawl.body import Body, extract_body, is_attachment
 from gkcheck.crawl.config import ColumnConfig, SitesConfig, UnitSites
 from gkcheck.crawl.extract import ListItem, parse_list
 from gkcheck.crawl.fetch import Fetcher, FetchResult, host_of
-from gkcheck.crawl.store import PageRecord, Store
+from gkcheck.crawl.reports import has_report_tables, is_pdf, is_report_column, report_year
+from gkcheck.crawl.store import FileRecord, PageRecord, Store
 from gkcheck.errors import ConfigError, SourceError
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,11 @@ class CrawlStats:
     posts: int = 0  # posts listed (sum over columns)
     requests: int = 0  # HTTP requests sent, retries and redirects included
     seconds: float = 0.0
+    files_checked: int = 0  # attachment links checked (HEAD, or a GET of the first byte)
+    files_downloaded: int = 0  # attachments downloaded (annual reports' PDFs)
+    files_not_modified: int = 0  # 304 answers to a file check or download
+    files_broken: int = 0  # attachments that did not open (HTTP >= 400, no answer)
+    files_skipped: int = 0  # already checked in the resumed crawl
 
     @property
     def error_count(self) -> int:
@@ -75,6 +82,11 @@ class CrawlStats:
             "posts": self.posts,
             "requests": self.requests,
             "seconds": round(self.seconds, 2),
+            "files_checked": self.files_checked,
+            "files_downloaded": self.files_downloaded,
+            "files_not_modified": self.files_not_modified,
+            "files_broken": self.files_broken,
+            "files_skipped": self.files_skipped,
         }
 
     def summary_zh(self) -> str:
@@ -87,6 +99,9 @@ class CrawlStats:
         parts.append(f"错误 {self.error_count}")
         parts.append(f"栏目 正常 {self.columns_ok} / 无法访问 {self.columns_unreachable}")
         parts.append(f"文章 {self.posts}")
+        if self.files_checked or self.files_downloaded or self.files_skipped:
+            files = f"附件 检查 {self.files_checked}，下载 {self.files_downloaded}，未变化 {self.files_not_modified}，失效 {self.files_broken}"
+            parts.append(files + (f"，续抓跳过 {self.files_skipped}" if self.files_skipped else ""))
         parts.append(f"{self.bytes / 1024:.0f} KB，用时 {self.seconds:.1f} 秒")
         text = "，".join(parts)
         if self.errors:
@@ -248,6 +263,10 @@ class _Run:
             if self.progress is not None and hasattr(self.progress, "bodies"):
                 self.progress.bodies(len(bodies))
             self._run_all(pool, [(self._body_job, job) for job in bodies])
+            files = self._file_jobs(units)
+            if self.progress is not None and hasattr(self.progress, "files") and files:
+                self.progress.files(len(files))
+            self._run_all(pool, [(self._file_job, job) for job in files])
         except BaseException:
             self.stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -436,6 +455,96 @@ class _Run:
         if not col.bodies:
             return []
         return [(u, name, p) for p in posts.values()]
+
+    # -- attachments ---------------------------------------------------------------------------
+
+    def _file_jobs(self, units: list[UnitSites]) -> list[tuple]:
+        """(unit, column, url, title, download) for every attachment of the posts this crawl
+        listed in the columns with bodies, once per URL (the first column in config order).
+        The PDF of an annual report whose page holds no report table is downloaded; every
+        other attachment is only checked."""
+        if not self.cfg.defaults.check_attachments:
+            return []
+        jobs: list[tuple] = []
+        seen: set[str] = set()
+        for unit in units:
+            for col in unit.columns:
+                if not col.bodies:
+                    continue
+                reports = is_report_column(col.name)
+                for row in self.store.column_posts(self.crawl_id, unit.unit, col.name, base=self.store.base):
+                    for url, title in json.loads(row["attachments"] or "[]"):
+                        if url in seen:
+                            continue
+                        seen.add(url)
+                        download = (
+                            reports
+                            and report_year(row["title"]) is not None
+                            and is_pdf(url)
+                            and not has_report_tables(row["body"])
+                        )
+                        jobs.append((unit.unit, col.name, url, title, download))
+        return jobs
+
+    def _file_job(self, unit: str, column: str, url: str, title: str, download: bool) -> None:
+        try:
+            self._file(unit, column, url, title, download)
+        except (_Stopped, sqlite3.Error):
+            raise
+        except Exception as exc:
+            log.exception("attachment %s failed", url)
+            self._fail("internal", url, unit, column, f"内部错误：{exc!r}")
+
+    def _file(self, unit: str, column: str, url: str, title: str, download: bool) -> None:
+        self._check_stop()
+        if not self.fetcher.allowed_url(url):
+            self._note("offsite_file")
+            return  # another site's file: not checked, never reported broken
+        prev = self.store.file(url)
+        if prev is not None and prev["crawl_id"] == self.crawl_id and (prev["status"] is not None or prev["error"]):
+            with self.lock:
+                self.stats.files_skipped += 1
+            return
+        same_kind = prev is not None and (prev["kind"] == "download") == download
+        usable = same_kind and (not download or (prev["has_data"] and not prev["truncated"]))
+        etag = prev["etag"] if usable else None
+        last_modified = prev["last_modified"] if usable else None
+        if download:
+            res = self.fetcher.fetch(
+                url, etag=etag, last_modified=last_modified, max_bytes=self.cfg.defaults.max_file_bytes
+            )
+        else:
+            res = self.fetcher.check_link(url, etag=etag, last_modified=last_modified)
+        rec = FileRecord(
+            url=url, kind="download" if download else "check", method=res.method, status=res.status,
+            etag=res.etag, last_modified=res.last_modified, content_type=res.content_type,
+            error_kind=res.error_kind, error=res.error,
+        )  # fmt: skip
+        if res.not_modified and not usable:
+            rec.error_kind, rec.error = "http_304", "服务器返回 304，但本地没有该文件的存档"
+        if download and res.ok:
+            rec.data, rec.bytes, rec.truncated = res.content, len(res.content), res.truncated
+            if res.truncated:
+                cap = self.cfg.defaults.max_file_bytes
+                rec.error = f"附件超过大小上限 {cap:,} 字节，未完整下载"
+        with self.lock:
+            if res.not_modified:
+                self.stats.files_not_modified += 1
+            if download:
+                self.stats.files_downloaded += 1 if res.ok else 0
+            else:
+                self.stats.files_checked += 1
+            broken = rec.error_kind not in (None, "too_large", "offsite", "robots", "robots_unavailable")
+            if broken:
+                self.stats.files_broken += 1
+        if download and not res.ok and not res.not_modified and rec.error_kind:
+            self._fail(rec.error_kind, url, unit, column, rec.error)
+        self.store.record_file(self.crawl_id, rec)
+        if self.progress is not None and hasattr(self.progress, "file"):
+            self.progress.file(
+                unit=unit, column=column, url=url, status=res.status, error_kind=rec.error_kind,
+                error=rec.error, download=download, bytes=len(res.content),
+            )  # fmt: skip
 
     # -- a post's page -----------------------------------------------------------------------
 

@@ -2,7 +2,10 @@
 
 For every column of the sites config: the newest finished crawl of that column gives
 its status (ok, or unreachable with the reason) and the posts it listed, in listing
-order, with first/last seen and, where fetched, body text, links and attachments.
+order, with first/last seen and, where fetched, body text, links and attachments (with
+the HTTP status of each attachment the crawler checked). A post the crawler did not fetch
+on purpose (a link to another site, a file) has `body_skipped` (the reason), not
+`body_error`: only a failed fetch is an error.
 A column never crawled is `not_crawled`. Checks answer `unknown` for both unreachable
 and not_crawled columns: a failed fetch is never an empty column.
 """
@@ -42,10 +45,35 @@ def _post_date(row: dict) -> dt.date | None:
     return listed
 
 
-def _post(row: dict) -> Post:
+# Why a post page was not fetched on purpose (crawler.record_body_skip): not a failed fetch.
+SKIP_KINDS = ("offsite", "attachment")
+# A file check that was not made (outside the crawl's hosts, robots.txt): not a broken link.
+UNCHECKED_FILE_KINDS = ("offsite", "robots", "robots_unavailable", "invalid_url")
+
+
+def _attachment(url: str, title: str, files: dict[str, dict]) -> Attachment:
+    f = files.get(url)
+    if f is None or f["error_kind"] in UNCHECKED_FILE_KINDS or (f["status"] is None and not f["error"]):
+        return Attachment(url=url, title=title)
+    error = f["error"] if f["error_kind"] not in (None, "too_large") else None
+    return Attachment(url=url, title=title, status=f["status"], error=error)
+
+
+def _post(row: dict, files: dict[str, dict] | None = None) -> Post:
+    """A Post from a `Store.column_posts` row; `files` (Store.files) gives each
+    attachment's checked status."""
+    files = files or {}
     body_error = row["body_error"]
     has_body = row["body_url"] is not None
-    attachments = [Attachment(url=a[0], title=a[1] or "") for a in json.loads(row["attachments"] or "[]")]
+    skipped = body_error if row.get("body_error_kind") in SKIP_KINDS else None
+    attachments = [_attachment(a[0], a[1] or "", files) for a in json.loads(row["attachments"] or "[]")]
+    body_status = row["body_status"] if has_body else None
+    if skipped:
+        body_error = None
+        if row.get("body_error_kind") == "attachment":  # the post is the file: its check is the post's
+            own = next((a for a in attachments if a.url == row["url"]), None)
+            if own is not None:
+                body_status, body_error = own.status, own.error
     return Post(
         title=row["title"],
         url=row["url"],
@@ -53,9 +81,10 @@ def _post(row: dict) -> Post:
         first_seen=_datetime(row["first_seen"]),
         last_seen=_datetime(row["last_seen"]),
         # text fetched earlier is not shown when the latest fetch failed
-        body=row["body"] if has_body and not body_error else None,
-        body_status=row["body_status"] if has_body else None,
+        body=row["body"] if has_body and not body_error and not skipped else None,
+        body_status=body_status,
         body_error=body_error,
+        body_skipped=skipped,
         links=json.loads(row["links"] or "[]") if has_body else [],
         attachments=attachments,
     )
@@ -106,7 +135,8 @@ def _column(store: Store | None, uid: str, unit: str, col) -> Column:
     row = store.latest_column(unit, col.name) if store is not None else None
     if row is None:
         return Column(unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取")
-    posts = [_post(r) for r in store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])]
+    files = store.files(row["base"])
+    posts = [_post(r, files) for r in store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])]
     return Column(
         unit=uid,
         name=col.name,

@@ -46,6 +46,7 @@ class FetchResult:
     attempts: int = 0
     elapsed: float = 0.0
     redirects: list[str] = field(default_factory=list)
+    method: str = "GET"
     _text: tuple[str, str, str] | None = field(default=None, repr=False)
     _location: str | None = field(default=None, repr=False)
     _retry_after: float = field(default=0.0, repr=False)
@@ -149,7 +150,13 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         check_robots: bool = True,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        max_bytes: int | None = None,
     ) -> FetchResult:
+        """One URL, following redirects inside the allowed hosts. `method` HEAD reads no
+        body; `headers` are sent with the first request; `max_bytes` overrides the page
+        size cap (a longer body is cut and marked `too_large`)."""
         url = clean_url(url)
         res = FetchResult(url=url, final_url=url)
         t0 = time.monotonic()
@@ -166,13 +173,14 @@ class Fetcher:
                     if blocked is not None:
                         kind, msg = blocked
                         return self._fail(res, kind, msg)
-                headers = {}
+                sent = {}
                 if len(chain) == 1:
+                    sent.update(headers or {})
                     if etag:
-                        headers["If-None-Match"] = etag
+                        sent["If-None-Match"] = etag
                     if last_modified:
-                        headers["If-Modified-Since"] = last_modified
-                self._request(current, headers, res)
+                        sent["If-Modified-Since"] = last_modified
+                self._request(current, sent, res, method, max_bytes)
                 res.final_url = current
                 if res.error_kind and res.error_kind != "too_large":
                     return res
@@ -196,6 +204,28 @@ class Fetcher:
                 return res
         finally:
             res.elapsed = time.monotonic() - t0
+
+    def check_link(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """Whether a link (an attachment) opens, without downloading it: a HEAD request
+        (conditional when validators are known, so an unchanged file answers 304); a server
+        that refuses HEAD or answers it with an error is asked once more with a GET for
+        the first byte only (`Range: bytes=0-0`), the connection closed after at most
+        1 KB. `method` of the result tells which answer counts."""
+        res = self.fetch(url, etag=etag, last_modified=last_modified, method="HEAD")
+        res.method = "HEAD"
+        final = {"offsite", "robots", "robots_unavailable", "invalid_url", "http_404", "http_410", "timeout"}
+        if res.failed and res.error_kind not in final:
+            again = self.fetch(url, method="GET", headers={"Range": "bytes=0-0"}, max_bytes=1024)
+            again.method = "GET"
+            again.attempts += res.attempts
+            if again.error_kind == "too_large":  # the server ignored Range: the first KB is enough
+                again.error_kind = again.error = None
+                again.truncated = False
+            again.content = b""
+            return again
+        return res
 
     def close(self) -> None:
         with self._lock:
@@ -233,7 +263,9 @@ class Fetcher:
         if start > now:
             time.sleep(start - now)
 
-    def _request(self, url: str, headers: dict, res: FetchResult) -> None:
+    def _request(
+        self, url: str, headers: dict, res: FetchResult, method: str = "GET", max_bytes: int | None = None
+    ) -> None:
         """One URL, with retries; fills res (status, content, headers or error)."""
         hs = self._host(url)
         res._location = None
@@ -248,11 +280,14 @@ class Fetcher:
             res.attempts += 1
             res._retry_after = 0.0
             res.error_kind = res.error = None
-            retry = self._attempt(hs, url, headers, res)
+            retry = self._attempt(hs, url, headers, res, method, max_bytes)
             if not retry:
                 return
 
-    def _attempt(self, hs: _HostState, url: str, headers: dict, res: FetchResult) -> bool:
+    def _attempt(
+        self, hs: _HostState, url: str, headers: dict, res: FetchResult, method: str = "GET",
+        max_bytes: int | None = None,
+    ) -> bool:  # fmt: skip
         """One HTTP request; True if it failed in a way worth retrying."""
         with hs.semaphore:
             self._wait_turn(hs)
@@ -260,7 +295,8 @@ class Fetcher:
                 self.requests_made += 1
             t0 = time.monotonic()
             try:
-                r = hs.session.get(
+                r = hs.session.request(
+                    method,
                     url,
                     headers=headers,
                     timeout=tuple(self.d.timeout),
@@ -291,9 +327,9 @@ class Fetcher:
                 if r.status_code in REDIRECTS:
                     res._location = r.headers.get("Location")
                     return False
-                if r.status_code == 304 or r.status_code >= 400:
+                if r.status_code == 304 or r.status_code >= 400 or method == "HEAD":
                     return False
-                self._read_body(r, res, t0)
+                self._read_body(r, res, t0, max_bytes)
                 return False
             except _Deadline:
                 self._fail(res, "timeout", f"超过单页总时限 {self.d.max_seconds:g} 秒，已放弃")
@@ -306,9 +342,9 @@ class Fetcher:
             finally:
                 r.close()
 
-    def _read_body(self, r: requests.Response, res: FetchResult, t0: float) -> None:
+    def _read_body(self, r: requests.Response, res: FetchResult, t0: float, max_bytes: int | None = None) -> None:
         buf = bytearray()
-        cap = self.d.max_bytes
+        cap = max_bytes or self.d.max_bytes
         for chunk in r.iter_content(CHUNK):
             if time.monotonic() - t0 > self.d.max_seconds:
                 raise _Deadline()

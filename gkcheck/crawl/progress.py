@@ -3,7 +3,9 @@
 The crawler calls, from several threads:
     start(columns), page(kind=, unit=, column=, url=, status=, error_kind=, error=, bytes=),
     column_done(unit=, column=, status=, posts=, error=), bodies(n) once the lists are
-    read and n post pages are to come, finish(stats)
+    read and n post pages are to come, files(n) once the bodies are read and n attachments
+    are to be checked or downloaded, file(unit=, column=, url=, status=, error_kind=,
+    error=, download=, bytes=), finish(stats)
 """
 
 from __future__ import annotations
@@ -79,6 +81,17 @@ class LogProgress(_Counts):
     def bodies(self, n: int) -> None:
         self._line(f"[抓取] 栏目列表已读完，开始抓取 {n} 篇文章的正文")
 
+    def files(self, n: int) -> None:
+        self._line(f"[抓取] 正文已读完，开始检查 {n} 个附件链接")
+
+    def file(self, *, unit, column, url, status=None, error_kind=None, error=None, download=False, bytes=0) -> None:
+        what = "下载附件" if download else "附件"
+        if error_kind and error_kind != "too_large":
+            self._line(f"[抓取] {unit}/{column} {what} 失效 {url}：{error}")
+        elif self.verbose:
+            size = f" {bytes / 1024:.1f}KB" if download and bytes else ""
+            self._line(f"[抓取] {unit}/{column} {what} {status}{size} {url}")
+
     def finish(self, stats) -> None:
         self._line(f"[抓取] 结束：{stats.summary_zh()}")
 
@@ -121,6 +134,14 @@ class BarProgress(_Counts):
         self.body_task = self.bar.add_task(
             "bodies", total=n, what="文章正文", pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}"
         )
+
+    def files(self, n: int) -> None:
+        self.body_task = self.bar.add_task(
+            "files", total=n, what="附件链接", pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}"
+        )
+
+    def file(self, **_kw) -> None:
+        self._update(advance=1)
 
     def column_done(self, *, unit, column, status, posts, error=None) -> None:
         self._update(advance=1)

@@ -12,6 +12,12 @@ Tables (schema version in `meta`):
 - posts: every post ever listed, keyed by (unit, column, url), with first and last seen.
 - sightings: which posts a crawl saw in a column, in listing order (history).
 - bodies: a post page's main text, links, attachments (keyed by URL).
+- files (schema 2): each attachment link checked (HEAD, or a GET of its first byte) or
+  downloaded (the PDF of an annual report whose page holds no table): HTTP status,
+  validators, error, and for a download its bytes (keyed by URL).
+
+A version-1 store is migrated in place when opened (the new table is added, nothing
+else is touched).
 
 Each fetched page is committed in one transaction with what was read from it (its posts
 or its body), in WAL mode: a crawl killed at any point (Ctrl-C, kill -9) leaves a
@@ -35,7 +41,7 @@ from pathlib import Path
 
 from gkcheck.errors import SourceError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -130,6 +136,22 @@ CREATE TABLE IF NOT EXISTS bodies (
     attachments TEXT NOT NULL DEFAULT '[]',  -- JSON list of [url, title]
     fetched_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS files (
+    url TEXT PRIMARY KEY,
+    crawl_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- check | download
+    method TEXT,                     -- HEAD | GET
+    status INTEGER,                  -- HTTP status of the latest answer (304 included)
+    etag TEXT,
+    last_modified TEXT,
+    content_type TEXT,
+    bytes INTEGER NOT NULL DEFAULT 0,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    error_kind TEXT,
+    error TEXT,
+    data BLOB,                       -- a download's bytes (kept across 304 answers)
+    fetched_at TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
 CREATE INDEX IF NOT EXISTS posts_col ON posts(unit, column_name);
 CREATE INDEX IF NOT EXISTS columns_unit ON columns(unit, name);
@@ -161,6 +183,24 @@ class PageRecord:
     elapsed: float | None = None
     content_type: str | None = None
     text: str | None = None  # decoded text to keep (200 responses)
+
+
+@dataclass
+class FileRecord:
+    """What the crawler tells the store about one attachment it checked or downloaded."""
+
+    url: str
+    kind: str  # check | download
+    method: str | None = None
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    bytes: int = 0
+    truncated: bool = False
+    error_kind: str | None = None
+    error: str | None = None
+    data: bytes | None = None  # a download's bytes; None on 304 keeps the stored ones
 
 
 class Store:
@@ -209,7 +249,14 @@ class Store:
         c.execute("PRAGMA foreign_keys=ON")
         with self._lock:
             if tables:
-                c.executescript(_SCHEMA)  # adds tables a version-1 store may lack
+                # A version-1 store gains the files table; its data is left as it is.
+                c.executescript(
+                    "BEGIN IMMEDIATE;"
+                    + _SCHEMA
+                    + f"UPDATE meta SET value='{SCHEMA_VERSION}' WHERE key='schema_version' "
+                    + f"AND CAST(value AS INTEGER) < {SCHEMA_VERSION};"
+                    + "COMMIT;"
+                )
             else:
                 c.executescript(
                     "BEGIN IMMEDIATE;"
@@ -450,6 +497,60 @@ class Store:
             ),
         )  # fmt: skip
 
+    # -- files (attachments) -----------------------------------------------------------
+
+    def record_file(self, crawl_id: int, f: FileRecord) -> None:
+        """An attachment's check or download; on a 304 (or a failure) bytes downloaded
+        earlier are kept."""
+        with self._tx() as c:
+            c.execute(
+                """INSERT INTO files(url, crawl_id, kind, method, status, etag, last_modified, content_type,
+                       bytes, truncated, error_kind, error, data, fetched_at)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(url) DO UPDATE SET crawl_id=excluded.crawl_id, kind=excluded.kind,
+                       method=excluded.method, status=excluded.status,
+                       etag=COALESCE(excluded.etag, files.etag),
+                       last_modified=COALESCE(excluded.last_modified, files.last_modified),
+                       content_type=COALESCE(excluded.content_type, files.content_type),
+                       bytes=CASE WHEN excluded.data IS NULL THEN files.bytes ELSE excluded.bytes END,
+                       truncated=CASE WHEN excluded.data IS NULL THEN files.truncated ELSE excluded.truncated END,
+                       error_kind=excluded.error_kind, error=excluded.error,
+                       data=COALESCE(excluded.data, files.data), fetched_at=excluded.fetched_at""",
+                (
+                    self._in(f.url), crawl_id, f.kind, f.method, f.status, f.etag, f.last_modified, f.content_type,
+                    f.bytes, int(f.truncated), f.error_kind, f.error, f.data, now(),
+                ),
+            )  # fmt: skip
+
+    def file(self, url: str) -> dict | None:
+        """The stored record of an attachment (without its bytes), or None."""
+        with self._lock:
+            cur = self.conn.execute(
+                """SELECT url, crawl_id, kind, method, status, etag, last_modified, content_type, bytes,
+                          truncated, error_kind, error, data IS NOT NULL AS has_data, fetched_at
+                   FROM files WHERE url=?""",
+                (self._in(url),),
+            )
+            row = cur.fetchone()
+            return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+    def file_data(self, url: str) -> bytes | None:
+        """A downloaded attachment's bytes, or None."""
+        with self._lock:
+            row = self.conn.execute("SELECT data FROM files WHERE url=?", (self._in(url),)).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def files(self, base: str | None = None) -> dict[str, dict]:
+        """Every attachment record (without bytes) by URL, {base} expanded with `base`."""
+        with self._lock:
+            cur = self.conn.execute(
+                """SELECT url, crawl_id, kind, status, error_kind, error, bytes, truncated,
+                          data IS NOT NULL AS has_data FROM files"""
+            )
+            cols = [d[0] for d in cur.description]
+            rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        return {self.expand(r["url"], base): r for r in rows}
+
     # -- columns ----------------------------------------------------------------------
 
     def start_column(self, crawl_id: int, unit: str, name: str, url: str, profile: str) -> None:
@@ -494,7 +595,7 @@ class Store:
         with self._lock:
             cur = self.conn.execute(
                 """SELECT p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
-                          b.status AS body_status, b.error AS body_error, b.text AS body, b.date AS body_date,
+                          b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body, b.date AS body_date,
                           b.links AS links, b.attachments AS attachments, b.url AS body_url
                    FROM sightings s JOIN posts p ON p.id = s.post_id
                    LEFT JOIN bodies b ON b.url = p.url

@@ -86,6 +86,7 @@ def gather(pack: Pack, sources: Sources, unit_ids: list[str] | None = None) -> G
         _gather_ledgers(pack, sources, out, wanted)
     if sources.sites:
         _gather_columns(pack, sources, out, wanted)
+        _gather_store_reports(pack, sources, out, wanted)
     if sources.reports:
         _gather_reports(pack, sources, out, wanted)
     if sources.history:
@@ -160,6 +161,19 @@ def _gather_columns(pack: Pack, sources: Sources, out: Gathered, wanted: set[str
     for uid, columns in by_unit.items():
         if uid in out.evidence:
             out.evidence[uid].columns = columns
+
+
+def _gather_store_reports(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
+    """Annual reports found by the crawl in each unit's 年度报告 column (before any
+    file-based reports, which are added after them)."""
+    from gkcheck.crawl.config import load_sites
+    from gkcheck.crawl.reports import reports_from_store
+
+    sites = load_sites(sources.sites)
+    store = sources.store or Path("gkcheck.db")
+    for uid, docs in reports_from_store(store, sites, pack.index.names_to_ids()).items():
+        if uid in out.evidence and docs is not None:
+            out.evidence[uid].annual_reports = [*(out.evidence[uid].annual_reports or []), *docs]
 
 
 def _gather_reports(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:

@@ -143,8 +143,8 @@ def run_case(case: Case, pack=None) -> str | None:
     as_of = _date(spec.get("as_of")) or dt.date(2024, 12, 31)
     unit = Unit.model_validate(spec.get("unit") or {"id": "u1", "name": "测试单位"})
     evidence = build_evidence(unit.id, spec.get("evidence") or {}, case.file.parent)
-    if spec.get("tasks") and pack is None:
-        pack = _plan_pack()
+    if spec.get("tasks") and (pack is None or case.rule is None):
+        pack = _plan_pack()  # kind cases name rows of the shipped plan, whatever pack is loaded
     tasks = tuple(_tasks(spec.get("tasks") or [], pack))
     prior = tuple(_prior(p, unit) for p in spec.get("prior") or [])
     ctx = CheckContext(

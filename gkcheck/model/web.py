@@ -32,7 +32,8 @@ class Post(BaseModel):
     last_seen: dt.datetime | None = None
     body: str | None = None  # main text, if bodies were crawled
     body_status: int | None = None  # HTTP status of the post page, if fetched
-    body_error: str | None = None
+    body_error: str | None = None  # why the post page could not be fetched
+    body_skipped: str | None = None  # why it was not fetched on purpose (another site's page, a file)
     links: list[str] = Field(default_factory=list)  # absolute links found in the body
     attachments: list[Attachment] = Field(default_factory=list)
 
