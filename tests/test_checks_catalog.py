@@ -225,14 +225,15 @@ def test_has_item_params_accept_plain_names_and_reject_unknown_keys():
 # --------------------------------------------------------------------------- catalog.fields_complete
 
 
-def test_fields_complete_one_fail_per_row_with_location_record():
+def test_fields_complete_one_fail_per_row_with_a_record_free_of_row_numbers():
     items = directory()
     items[4] = row(7, "最低生活保障", "审核信息", "初审对象名单", **{**FULL, "basis": "", "channels": "—"})
     items[8] = row(11, "特困人员救助供养", "审核信息", "", **FULL)
     out = run("catalog.fields_complete", {}, items)
     assert statuses(out) == ["fail", "fail"]
     assert out[0].message == "第7行（最低生活保障 / 审核信息）缺少：公开依据、公开渠道和载体"
-    assert out[0].record == f"{FILE}:目录!7"
+    assert out[0].record == "最低生活保障 / 审核信息：初审对象名单"
+    assert out[1].record == "特困人员救助供养 / 审核信息"
     assert out[1].message == "第11行（特困人员救助供养 / 审核信息）缺少：公开内容"
 
 
@@ -265,7 +266,8 @@ def test_field_values_one_outcome_per_row_and_field():
     assert statuses(out) == ["fail", "fail", "warn"]
     assert out[0].message == "第3行（综合业务 / 政策法规文件）：公开方式“公开”不是“主动”或“依申请”"
     assert out[1].message == "第3行（综合业务 / 政策法规文件）：公开时限“及时”不是具体期限（“及时”没有写明多少日内或何时公开）"
-    assert out[1].record == f"{FILE}:目录!3#公开时限"
+    assert out[0].record == "综合业务 / 政策法规文件：x#公开方式"
+    assert out[1].record == "综合业务 / 政策法规文件：x#公开时限"
     assert out[2].message == (
         "第4行（综合业务 / 监督检查）：公开时限“信息形成之日起30个工作日内”（30个工作日）长于20个工作日"
         "（《政府信息公开条例》第二十六条）"
@@ -303,6 +305,26 @@ def test_basis_cites_law():
     ]
     assert out[1].evidence[0].quote == "根据上级文件精神办理"
     assert len(run("catalog.basis_cites_law", {"empty": "skip"}, items)) == 2
+
+
+def test_row_records_stay_when_a_row_is_inserted_above():
+    def catalog(first_row: int, extra: bool) -> list[CatalogItem]:
+        rows = [("机构信息", "机构职能", "机构名称、主要职责")] if extra else []
+        rows += DIRECTORY
+        items = [row(first_row + i, l1, l2, c, **FULL) for i, (l1, l2, c) in enumerate(rows)]
+        bad = items[-1]  # 临时救助 / 审核审批信息
+        items[-1] = bad.model_copy(update={"basis": "相关规定", "time_limit": "及时", "subject": ""})
+        return items
+
+    before, after = catalog(3, extra=False), catalog(3, extra=True)
+    assert before[-1].pos.row == 15 and after[-1].pos.row == 16
+    for kind in ("catalog.fields_complete", "catalog.field_values", "catalog.basis_cites_law"):
+        old, new = run(kind, {}, before), run(kind, {}, after)
+        assert [o.status for o in old] == [o.status for o in new] == ["fail"], kind
+        assert old[0].record == new[0].record, kind
+        assert "15" not in old[0].record and old[0].record.startswith("临时救助 / 审核审批信息：救助对象名单")
+        assert old[0].message.startswith("第15行") and new[0].message.startswith("第16行")
+        assert (old[0].evidence[0].row, new[0].evidence[0].row) == (15, 16)
 
 
 # --------------------------------------------------------------------------- catalog.no_duplicates

@@ -43,10 +43,14 @@ def demo(tmp_path_factory):
 
 def test_demo_crawl_figures(demo):
     first, second = demo["first"], demo["second"]
-    assert (first["pages"], first["list_pages"], first["body_pages"], first["errors"]) == (191, 34, 157, {})
-    assert (first["columns_ok"], first["columns_unreachable"], first["posts"]) == (25, 0, 231)
+    assert (first["pages"], first["list_pages"], first["body_pages"], first["errors"]) == (215, 44, 171, {})
+    assert (first["columns_ok"], first["columns_unreachable"], first["posts"]) == (35, 0, 262)
     assert first["notes"] == {"offsite_link": 1}
-    assert (second["pages"], second["not_modified"], second["errors"]) == (0, 191, {})
+    assert (second["pages"], second["not_modified"], second["errors"]) == (0, 215, {})
+    # attachments: 8 links checked (one of them the planted 404), the 卫健局 report's PDF downloaded
+    files = ("files_checked", "files_downloaded", "files_not_modified", "files_broken")
+    assert tuple(first[k] for k in files) == (8, 1, 0, 1)
+    assert tuple(second[k] for k in files) == (8, 0, 8, 1)  # all but the broken one answer 304
 
 
 def test_demo_columns_and_pagination(demo):
@@ -77,6 +81,16 @@ def test_demo_columns_and_pagination(demo):
         ("钢山街道", "政策文件"): ("ok", 1, 6),
         ("钢山街道", "社会救助"): ("ok", 1, 0),  # a blank column, not a failed one
         ("钢山街道", "年度报告"): ("ok", 1, 1),
+        ("钢山街道", "工作动态"): ("ok", 1, 3),
+        ("钢山街道", "人事信息"): ("ok", 1, 1),
+        ("钢山街道", "规划计划"): ("ok", 1, 2),
+        ("钢山街道", "财政信息"): ("ok", 1, 1),
+        ("钢山街道", "乡村振兴"): ("ok", 1, 1),
+        ("市卫生健康局", "政策文件"): ("ok", 1, 8),  # dates written 2024.11.20
+        ("市卫生健康局", "政策解读"): ("ok", 1, 3),
+        ("市卫生健康局", "通知公告"): ("ok", 1, 9),
+        ("市卫生健康局", "年度报告"): ("ok", 1, 2),
+        ("市卫生健康局", "公开指南"): ("ok", 1, 1),
     }
     for cols in demo["cols"].values():
         for c in cols.values():
@@ -97,10 +111,14 @@ def test_demo_posts_carry_what_the_checks_need(demo):
     assert "三、收到和处理政府信息公开申请情况" in mzj["年度报告"].posts[0].body
     august = next(p for p in mzj["社会救助"].posts if p.title.startswith("2024年8月"))
     assert [a.title for a in august.attachments] == ["2024年8月发放明细.xlsx"]
+    assert (august.attachments[0].status, august.attachments[0].error) == (404, None)  # the planted broken link
     july = next(p for p in mzj["社会救助"].posts if p.title.startswith("2024年7月"))
     assert july.attachments[0].url.endswith("/mzj/zfxxgk/shjz/202408/P020240808231456987412.xlsx")
+    assert july.attachments[0].status == 200  # checked again by a conditional HEAD: 304 confirms the 200
     offsite = [p for p in mzj["政策文件"].posts if "shandong.gov.cn" in p.url]
-    assert len(offsite) == 1 and offsite[0].body is None and "站外" in offsite[0].body_error
+    # not fetched on purpose: no body, and no fetch error either (it is not a broken link)
+    assert len(offsite) == 1 and offsite[0].body is None and offsite[0].body_error is None
+    assert "站外" in offsite[0].body_skipped and offsite[0].body_status is None
     zjj = demo["cols"]["市住房和城乡建设局"]
     assert max(p.date for p in zjj["通知公告"].posts) == D(2024, 5, 20)  # stale
     assert zjj["年度报告"].posts[0].date == D(2024, 2, 20)  # late

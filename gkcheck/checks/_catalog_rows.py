@@ -7,8 +7,10 @@ from pathlib import PurePath
 
 from gkcheck.checks.registry import CheckContext, Outcome, unknown
 from gkcheck.model import Catalog, CatalogItem, EvidenceRef
+from gkcheck.text.normalize import key
 
 NOT_CONFIGURED = "未提供本单位的主动公开事项目录（未配置目录来源），无法核验"
+CONTENT_PREFIX = 20  # characters of the 公开内容 key that a record key keeps
 
 
 @dataclass
@@ -47,6 +49,24 @@ def rows_of(ctx: CheckContext) -> tuple[Rows | None, Outcome | None]:
             return None, unknown(f"本单位的目录无法读取，无法核验：{errs}")
         return None, unknown("未找到本单位目录的任何条目，无法核验（目录缺失由“目录存在”规则报告）")
     return Rows(list(cats), items), None
+
+
+def item_record(item: CatalogItem, field: str | None = None) -> str:
+    """The stable record key of a row: its names and the start of its 公开内容, never its
+    row number, so that inserting or deleting rows above it does not make its problems
+    look new to a baseline or a waiver.
+
+        row "最低生活保障 / 资金发放信息", 公开内容 "低保资金发放对象、金额（按月）":
+        item_record(row)              -> "最低生活保障 / 资金发放信息：低保资金发放对象金额按月"
+        item_record(row, "公开时限")  -> "最低生活保障 / 资金发放信息：低保资金发放对象金额按月#公开时限"
+
+    Each part goes through `key` (no spaces, punctuation or list numbers, half-width
+    forms). A row with neither names nor 公开内容 falls back to its location.
+    """
+    names = " / ".join(k for k in (key(item.level1), key(item.level2), key(item.level3)) if k)
+    content = key(item.content)[:CONTENT_PREFIX]
+    text = f"{names}：{content}" if names and content else names or content or item.pos.location()
+    return f"{text}#{field}" if field else text
 
 
 def label(item: CatalogItem) -> str:

@@ -5,7 +5,9 @@ catalog.basis_cites_law, catalog.no_duplicates, catalog.updated_within.
 All read `UnitEvidence.catalogs`: None when no catalog source was configured (every kind
 answers `unknown`), [] when one was configured but nothing was found for the unit
 (`catalog.exists` fails, `catalog.has_item` fails per item, the others answer `unknown`:
-they have no rows to judge). Messages name rows as “第N行” and cite them as evidence.
+they have no rows to judge). Messages name rows as “第N行” and cite them as evidence;
+records (what baselines and waivers match on) name a row by its 事项 names and the start
+of its 公开内容, never by its row number (`item_record`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from gkcheck.checks._catalog_rows import (
     Rows,
     catalog_name,
     catalog_ref,
+    item_record,
     item_ref,
     label,
     rows_of,
@@ -266,7 +269,7 @@ def fields_complete(ctx: CheckContext, params: FieldsCompleteParams):
             yield failed(
                 f"{rows.where(it)}（{label(it)}）缺少：{'、'.join(missing)}",
                 [item_ref(it)],
-                record=it.pos.location(),
+                record=item_record(it),
             )
     if not bad and not (empty_everywhere and len(rows.items) > 1):
         yield passed(f"全部{len(rows.items)}行的{len(fields)}个必填字段均已填写")
@@ -327,7 +330,7 @@ def field_values(ctx: CheckContext, params: FieldValuesParams):
         for f in params.fields:
             value = it.field(f)
             where = f"{rows.where(it)}（{label(it)}）"
-            record = f"{it.pos.location()}#{f}"
+            record = item_record(it, f)
             ref = [item_ref(it, quote=short(value, 80) or None)]
             if not key(value):
                 if params.empty == "fail":
@@ -421,7 +424,7 @@ def basis_cites_law(ctx: CheckContext, params: BasisParams):
         if not key(value):
             if params.empty == "fail":
                 bad += 1
-                yield failed(f"{where}未填写公开依据", [item_ref(it)], record=it.pos.location())
+                yield failed(f"{where}未填写公开依据", [item_ref(it)], record=item_record(it))
             continue
         if find_citations(value, suffixes):
             continue
@@ -431,7 +434,7 @@ def basis_cites_law(ctx: CheckContext, params: BasisParams):
             msg = f"{where}的公开依据“{short(value)}”未写明具体法律法规（泛指不能作为依据）"
         else:
             msg = f"{where}的公开依据“{short(value)}”中没有法律法规名称（《…》）或文号（如国办发〔2019〕54号）"
-        yield failed(msg, ref, record=it.pos.location())
+        yield failed(msg, ref, record=item_record(it))
     if not bad:
         yield passed(f"全部{len(rows.items)}行的公开依据均写明了法律法规或文件")
 

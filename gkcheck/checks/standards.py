@@ -88,6 +88,9 @@ class Mention:
     date: dt.date | None  # the post's publication date
     found_name: bool = False  # the standard's name occurs in the text
     amount: Fact | None = None  # the current amount stated for it
+    # A standard set as a multiple of another (临时救助标准按城市低保月标准的1至6倍确定):
+    # published, but with no amount of its own to compare across years.
+    relative: Fact | None = None
     old: Fact | None = None  # a former amount (由…提高到…)
     effective: dt.date | None = None
     effective_fact: Fact | None = None
@@ -95,7 +98,14 @@ class Mention:
 
     @property
     def complete(self) -> bool:
-        return self.amount is not None and self.amount.value.per is not None and self.effective is not None
+        if self.effective is None:
+            return False
+        return (self.amount is not None and self.amount.value.per is not None) or self.relative is not None
+
+    @property
+    def stated(self) -> Fact | None:
+        """The fact that states the standard: its amount, else its multiple of another."""
+        return self.amount or self.relative
 
 
 def _about(f: Fact, spec: StandardSpec) -> bool:
@@ -138,9 +148,12 @@ def _read(text: str, facts: list[Fact], ref: EvidenceRef, date: dt.date | None, 
             m.old = m.old or f
         elif f.current and m.amount is None:
             m.amount = f
-    if m.amount is not None:
+    if m.amount is None:
+        m.relative = next((f for f in facts if f.kind == "ratio" and _about(f, spec)), None)
+        m.found_name = m.found_name or m.relative is not None
+    if m.stated is not None:
         # the effective date of the same sentence, else the text's (新标准自…起执行)
-        same = [d for d in effective_dates if d.sentence == m.amount.sentence]
+        same = [d for d in effective_dates if d.sentence == m.stated.sentence]
         chosen = (same or effective_dates or [None])[0]
         if chosen is not None:
             m.effective, m.effective_fact = chosen.value, chosen
@@ -320,15 +333,15 @@ def _judge(spec, mentions, ctx, params, span, where, column_note) -> Outcome:
         return failed(f"{where}中未找到“{name}”{column_note}", record=record, fix=fix)
     complete = [m for m in mentions if m.complete]
     if not complete:
-        best = max(mentions, key=lambda m: (m.amount is not None, m.effective is not None, m.date or dt.date.min))
+        best = max(mentions, key=lambda m: (m.stated is not None, m.effective is not None, m.date or dt.date.min))
         lacks = []
-        if best.amount is None:
+        if best.stated is None:
             lacks.append("金额")
-        elif best.amount.value.per is None:
+        elif best.amount is not None and best.amount.value.per is None:
             lacks.append("计量单位（如元/人·月）")
         if best.effective is None:
             lacks.append("执行日期")
-        quote = best.amount.sentence if best.amount is not None else best.name_sentence
+        quote = best.stated.sentence if best.stated is not None else best.name_sentence
         said = f"：“{quote.rstrip('。')}”" if quote else ""
         ref = best.ref.model_copy(update={"quote": quote or best.ref.quote})
         return failed(
@@ -340,6 +353,8 @@ def _judge(spec, mentions, ctx, params, span, where, column_note) -> Outcome:
     # the standard in force: the latest effective date not after the audit date
     in_force = [m for m in complete if m.effective <= ctx.as_of] or complete
     current = max(in_force, key=lambda m: (m.effective, m.date or dt.date.min))
+    if current.amount is None:
+        return _judge_relative(name, current, ctx, params, span, record, fix)
     amount = current.amount.value
     said = f"“{name}”{_amount_str(amount.yuan, amount.per)}，自{current.effective.isoformat()}起执行（《{current.ref.title}》）"
     refs = [_with_quote(current.ref, current.amount, current.effective_fact)]
@@ -371,6 +386,19 @@ def _judge(spec, mentions, ctx, params, span, where, column_note) -> Outcome:
     if status == "fail":
         return failed(msg, refs, record=record, fix=fix)
     return warned(msg, refs, record=record, fix=fix)
+
+
+def _judge_relative(name, current: Mention, ctx, params, span, record, fix) -> Outcome:
+    """A standard set as a multiple of another one: published if dated in the window."""
+    fact = current.relative
+    said = (
+        f"“{name}”按{fact.text}确定（相对标准，无独立金额），自{current.effective.isoformat()}起执行"
+        f"（《{current.ref.title}》）：“{fact.sentence.rstrip('。')}”"
+    )
+    refs = [_with_quote(current.ref, fact, current.effective_fact)]
+    if not span.contains(current.effective):
+        return failed(f"{said}；执行日期不在{span.label}内，{span.label}未见调整", refs, record=record, fix=fix)
+    return passed(said, refs, record=record)
 
 
 def _dec(d: Decimal) -> str:

@@ -506,7 +506,8 @@ class _Run:
                 self.stats.files_skipped += 1
             return
         same_kind = prev is not None and (prev["kind"] == "download") == download
-        usable = same_kind and (not download or (prev["has_data"] and not prev["truncated"]))
+        answered = same_kind and prev["status"] is not None and prev["status"] < 400 and not prev["error_kind"]
+        usable = answered and (not download or (prev["has_data"] and not prev["truncated"]))
         etag = prev["etag"] if usable else None
         last_modified = prev["last_modified"] if usable else None
         if download:

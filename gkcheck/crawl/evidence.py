@@ -55,7 +55,9 @@ def _attachment(url: str, title: str, files: dict[str, dict]) -> Attachment:
     f = files.get(url)
     if f is None or f["error_kind"] in UNCHECKED_FILE_KINDS or (f["status"] is None and not f["error"]):
         return Attachment(url=url, title=title)
-    error = f["error"] if f["error_kind"] not in (None, "too_large") else None
+    # an HTTP error is told by its status; other failures (timeout, reset …) by their reason
+    kind = f["error_kind"]
+    error = f["error"] if kind not in (None, "too_large") and not (kind.startswith("http_") and f["status"]) else None
     return Attachment(url=url, title=title, status=f["status"], error=error)
 
 

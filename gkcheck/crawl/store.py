@@ -501,14 +501,16 @@ class Store:
 
     def record_file(self, crawl_id: int, f: FileRecord) -> None:
         """An attachment's check or download; on a 304 (or a failure) bytes downloaded
-        earlier are kept."""
+        earlier are kept, and a 304 keeps the status of the answer it confirms (200)."""
         with self._tx() as c:
             c.execute(
                 """INSERT INTO files(url, crawl_id, kind, method, status, etag, last_modified, content_type,
                        bytes, truncated, error_kind, error, data, fetched_at)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(url) DO UPDATE SET crawl_id=excluded.crawl_id, kind=excluded.kind,
-                       method=excluded.method, status=excluded.status,
+                       method=excluded.method,
+                       status=CASE WHEN excluded.status = 304 AND files.status IS NOT NULL
+                                   THEN files.status ELSE excluded.status END,
                        etag=COALESCE(excluded.etag, files.etag),
                        last_modified=COALESCE(excluded.last_modified, files.last_modified),
                        content_type=COALESCE(excluded.content_type, files.content_type),

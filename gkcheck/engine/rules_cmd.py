@@ -83,11 +83,20 @@ def _show(pack: Pack, key: str, console: Console) -> int:
     return 0
 
 
+def _checks_the_task(rule) -> bool:
+    """A rule that checks a task's substance (deadline.met only reads other rules' results)."""
+    if not rule.check or rule.manual:
+        return False
+    kind = get_kind(rule.check)
+    return kind is not None and kind.needs != "findings"
+
+
 def coverage(pack: Pack) -> list[dict]:
-    """For every task: the rules that check it and the manual rules that stand for it."""
+    """For every task: the rules that check it and the manual rules that stand for it.
+    Rules that only read other rules' results (deadline.met) do not count as coverage."""
     rows = []
     for t in pack.tasks:
-        auto = [r.id for r in pack.rules if t.number in r.tasks and r.check and not r.manual]
+        auto = [r.id for r in pack.rules if t.number in r.tasks and _checks_the_task(r)]
         manual = [r.id for r in pack.rules if t.number in r.tasks and r.manual]
         rows.append({"task": t, "rules": auto, "manual": manual})
     return rows

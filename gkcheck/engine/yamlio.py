@@ -37,6 +37,38 @@ _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
 )
 
+# libyaml's parser, when PyYAML was built with it, is many times faster than the pure-
+# Python one (sites configs and unit lists of a whole province run to megabytes). The
+# constructor, resolver and duplicate-key check are the same Python code; on any error
+# the pure-Python loader parses the text again, so that messages stay exactly as before.
+_FastUniqueKeyLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastUniqueKeyLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        pass
+
+    _FastUniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _load(text: str):
+    if _FastUniqueKeyLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - CSafeLoader subclass
+        except yaml.YAMLError:
+            pass  # parsed again below for the pure-Python loader's message
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def compose_yaml(text: str):
+    """The node tree of a YAML text (for line numbers), with libyaml when available.
+    Call it on text `read_yaml` has already accepted."""
+    if getattr(yaml, "__with_libyaml__", False):
+        try:
+            return yaml.compose(text, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
 
 def read_yaml(path: Path, error: type[GkError] = GkError):
     """Parse a YAML file; raise `error` with file and line on any problem."""
@@ -53,7 +85,7 @@ def read_yaml(path: Path, error: type[GkError] = GkError):
     except UnicodeDecodeError:
         raise error("文件不是 UTF-8 编码，请另存为 UTF-8", path) from None
     try:
-        return yaml.load(decoded, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        return _load(decoded)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"第{mark.line + 1}行" if mark else None

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from gkcheck.engine.yamlio import read_yaml
+from gkcheck.engine.yamlio import compose_yaml, read_yaml
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import FIELD_ATTRS, Catalog, CatalogItem, SourcePos
 from gkcheck.sources.catalog_headers import NOTE, SEQ, UPDATED, canonical
@@ -36,7 +36,7 @@ _JOIN = "、"
 
 def read_yaml_catalog(path: Path, display: str) -> Catalog:
     data = read_yaml(path, CatalogError)
-    root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    root = compose_yaml(path.read_text(encoding="utf-8-sig"))
     if not isinstance(data, dict):
         raise CatalogError("目录文件应为键值映射，包含 unit、title、updated、items", display)
     key_lines = _key_lines(root)

@@ -18,9 +18,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import yaml
-
-from gkcheck.engine.yamlio import read_yaml
+from gkcheck.engine.yamlio import compose_yaml, read_yaml
 from gkcheck.errors import SourceError
 from gkcheck.model.catalog import SourcePos
 from gkcheck.model.ledger import LedgerEntry
@@ -123,7 +121,7 @@ def _yaml_entries(path: Path, display: str) -> list[LedgerEntry]:
     raw = data["entries"] or []
     if not isinstance(raw, list):
         raise SourceError("键“entries”应为列表", display)
-    root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    root = compose_yaml(path.read_text(encoding="utf-8-sig"))
     nodes = next((v.value for k, v in root.value if k.value == "entries"), [])
     entries = []
     for i, (item, node) in enumerate(zip(raw, nodes), start=1):
