@@ -168,6 +168,13 @@ def _dates(rng: random.Random, n: int, fresh: bool) -> list[dt.date]:
     return [latest, *days]
 
 
+def _policy_date(rng: random.Random) -> dt.date:
+    """A policy document's date: a column lists the last 30 or so, which for most units
+    go back two or three years."""
+    start = dt.date(YEAR - 2, 7, 1)
+    return start + dt.timedelta(days=rng.randint(0, (dt.date(YEAR, 12, 20) - start).days))
+
+
 def _phone(rng: random.Random) -> str:
     return f"0537-{rng.randint(5100000, 5399999)}"
 
@@ -253,11 +260,11 @@ def policy_pairs(rng: random.Random, host: str, unit: str, abbr: str, n_docs: in
     order = rng.sample(range(len(POLICY_TOPICS)), len(POLICY_TOPICS))
     for k in range(n_docs):
         topic = TOPIC_SCOPES[k // len(POLICY_TOPICS) % len(TOPIC_SCOPES)] + POLICY_TOPICS[order[k % len(order)]]
-        d = _date_in_year(rng, dt.date(YEAR, 12, 20))
+        d = _policy_date(rng)
         if k < normative:
-            title = f"{unit}关于印发《邹城市{topic}管理办法》的通知（邹{abbr}规〔{YEAR}〕{k + 1}号）"
+            title = f"{unit}关于印发《邹城市{topic}管理办法》的通知（邹{abbr}规〔{d.year}〕{k + 1}号）"
         else:
-            title = f"{unit}关于做好{YEAR}年{topic}工作的通知（邹{abbr}发〔{YEAR}〕{k + 1}号）"
+            title = f"{unit}关于做好{d.year}年{topic}工作的通知（邹{abbr}发〔{d.year}〕{k + 1}号）"
         url = f"{host}/{column_slug('政策文件')}/{d:%Y%m}/t{d:%Y%m%d}_{k + 1:07d}.html"
         doc = SynthPost(title, url, d)
         docs.append(doc)
@@ -276,7 +283,7 @@ def policy_pairs(rng: random.Random, host: str, unit: str, abbr: str, n_docs: in
         if k < normative:
             i_title = f"《邹城市{topic}管理办法》政策解读"
         else:
-            i_title = f"图解：{unit}关于做好{YEAR}年{topic}工作的通知"
+            i_title = f"图解：{unit}关于做好{d.year}年{topic}工作的通知"
         interps.append(SynthPost(i_title, i_url, d, _interp_body(topic, told, phone, start, url),
                                  [url] if linked else []))
     docs.sort(key=lambda p: p.date, reverse=True)

@@ -45,6 +45,18 @@ class AuditConfig(BaseModel):
             return []
         return [v] if isinstance(v, str) else v
 
+    @field_validator("formats")
+    @classmethod
+    def _formats(cls, v):
+        from gkcheck.report import FORMATS
+
+        for item in v:
+            for name in str(item).split(","):
+                name = name.strip().lower()
+                if name and name not in (*FORMATS, "markdown"):
+                    raise ValueError(f"未知的报告格式“{name}”，可选：{'、'.join(FORMATS)}")
+        return v
+
     @field_validator("fail_on")
     @classmethod
     def _fail_on(cls, v):
@@ -97,5 +109,6 @@ def load_config(path: str | Path | None) -> LoadedConfig:
     try:
         cfg = AuditConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe(exc, "配置项"), path) from None
+        first = exc.errors()[0].get("loc", ()) if exc.errors() else ()
+        raise ConfigError(describe(exc, "配置项"), path, str(first[0]) if first else None) from None
     return LoadedConfig(cfg, path.parent, path)

@@ -28,7 +28,9 @@ def _write(tmp_path, text: str) -> Path:
 
 def test_demo_sites_config_loads():
     sites = load_sites(FIXTURES / "sites.yaml")
-    assert [u.unit for u in sites.units] == ["市民政局", "市教育和体育局", "市人力资源和社会保障局", "市住房和城乡建设局", "钢山街道"]
+    assert [u.unit for u in sites.units] == [
+        "市民政局", "市教育和体育局", "市人力资源和社会保障局", "市住房和城乡建设局", "市卫生健康局", "钢山街道"
+    ]  # fmt: skip
     mzj = sites.unit("市民政局")
     assert mzj.column("政策文件").profile == "trs" and mzj.column("政策文件").bodies is True
     assert sites.unit("钢山街道").column("通知公告").selectors.item == "div.lb-list dd"
@@ -299,9 +301,9 @@ def test_corrupt_or_foreign_store_is_a_source_error_and_is_not_touched(tmp_path)
 def test_store_schema_and_wal(tmp_path):
     s = Store(tmp_path / "gkcheck.db")
     tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"meta", "crawls", "pages", "contents", "columns", "posts", "sightings", "bodies"} <= tables
+    assert {"meta", "crawls", "pages", "contents", "columns", "posts", "sightings", "bodies", "files"} <= tables
     assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert s.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+    assert s.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
     s.close()
 
 

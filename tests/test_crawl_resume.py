@@ -49,6 +49,7 @@ def _snapshot(store: Path) -> dict:
             "bodies": q("SELECT url, status, error_kind, title, date, text, links, attachments FROM bodies"),
             "columns": q("SELECT unit, name, url, status, error, pages, posts FROM columns WHERE crawl_id=?", crawl_id),
             "contents": q("SELECT url, etag, length(text_z) > 0 FROM contents"),
+            "files": q("SELECT url, kind, method, status, error_kind FROM files"),
         }
     finally:
         con.close()
@@ -97,14 +98,17 @@ def test_killed_crawl_resumes_to_the_same_store(tmp_path):
 
     a, b = _snapshot(killed), _snapshot(whole)
     assert a["crawls"] == b["crawls"] == [("done",)]
-    for key in ("posts", "sightings", "pages", "bodies", "columns", "contents"):
+    for key in ("posts", "sightings", "pages", "bodies", "columns", "contents", "files"):
         assert a[key] == b[key], key
     assert len(b["posts"]) == 84 and len(b["pages"]) == stats.pages == 77
     assert {p[4] for p in b["pages"]} == {200}
+    # the 7 attachments of 社会救助 are checked by HEAD, the planted one answers 404
+    assert len(b["files"]) == stats.files_checked == 7 and stats.files_broken == 1
+    assert sorted({(f[1], f[2], f[3]) for f in b["files"]}) == [("check", "HEAD", 200), ("check", "HEAD", 404)]
 
     # resuming skipped what the killed run had committed and fetched only the rest
     assert resumed["resumed"] is True and resumed["skipped"] >= at_kill - 9  # list pages are re-read from the store
     assert resumed["pages"] + at_kill == 77
     refetched = set(served_before) & set(served_after)
     assert len(refetched) <= 3, refetched  # at most the pages in flight at the kill
-    assert sum(served_before.values()) + sum(served_after.values()) <= 77 + 3
+    assert sum(served_before.values()) + sum(served_after.values()) <= 77 + 7 + 3  # pages, attachments

@@ -143,3 +143,23 @@ def test_baseline_hides_from_the_report_but_not_from_scores_and_matrix(baseline)
     t17 = row.find_all("td")[3]
     assert t17["class"][1] == "s-fail"
     assert "其中1项为基线中已有的问题" in t17["title"]
+
+
+def test_a_waived_problem_still_in_the_baseline_is_not_counted_as_fixed(baseline):
+    import datetime as dt
+
+    from gkcheck.report.waivers import Waiver, apply_waivers
+
+    waiver = Waiver(
+        rule="ZC24-T17-standards", unit="mzj", reason="标准由市政府统一发布", owner="张三", expires=dt.date(2025, 6, 30)
+    )
+    r = apply_waivers(make_result(), [waiver], dt.date(2025, 1, 2))
+    out, hidden = apply_baseline(r, baseline)
+    assert len(hidden) == 4
+    waived = [f for f in out.findings if f.status == "waived"]
+    assert [(f.unit_id, f.rule) for f in waived] == [("mzj", "ZC24-T17-standards")]
+    assert out.notes == [f"基线（{baseline}）：已有问题 4 项未计入，新问题 0 项"]
+    # once the problem is gone for good, it is counted as fixed
+    r.findings = [f for f in r.findings if f.rule != "ZC24-T17-standards"]
+    out, _ = apply_baseline(r, baseline)
+    assert out.notes[1] == "基线中有 1 项问题本次未再出现（已整改或不再适用），可重新生成基线"

@@ -46,7 +46,8 @@ def test_report_writes_several_formats(tmp_path, saved, capsys):
 def test_report_text_to_terminal(saved, capsys):
     assert run_report(parse(str(saved), "--no-color")) == 0
     text = capsys.readouterr().out
-    assert "■ 市民政局  得分 22.2  第3名" in text
+    assert "■ 市民政局  得分 22.2  已核验 4/4  第3名" in text
+    assert "■ 钢山街道  得分 100  已核验 1/2  第1名" in text
     assert "\x1b[" not in text
 
 

@@ -165,6 +165,17 @@ def test_html_matrix_ranking_and_unit_sections(result):
     assert "抓取失败" in soup.find("div", class_="errors").get_text()
     assert "未评分" in sections[3].get_text() and "22.2" in sections[0].get_text()
 
+    # coverage next to every score
+    cells = {tr.find_all("td")[1].get_text(): tr.find_all("td") for tr in ranking.find("tbody").find_all("tr")}
+    assert [th.get_text() for th in ranking.find("thead").find_all("th")][2:4] == ["得分", "已核验"]
+    assert cells["钢山街道"][3].get_text() == "1/2" and cells["市民政局"][3].get_text() == "4/4"
+    assert cells["市统计局"][3].get_text() == "0/1" and cells["市统计局"][3]["class"] == ["low"]
+    assert not cells["钢山街道"][3].get("class")
+    assert sections[2].find("span", class_="cov").get_text() == "已核验 1/2 条规则"
+    assert "low" in sections[3].find("span", class_="cov")["class"]
+    assert rows["钢山街道"][0]["title"] == "已核验 1/2 条规则"
+    assert "已核验 X/Y" in soup.find("p", class_="explain").get_text()
+
 
 # ---------------------------------------------------------------- markdown
 
@@ -176,7 +187,10 @@ def test_markdown_escapes_and_links(result):
     assert "[http://127.0.0.1:8765/shjz/art/1.html](<http://127.0.0.1:8765/shjz/art/1.html>)" in md
     assert "](<javascript" not in md
     assert "| 市民政局 | ⚠️ | ⚠️ | ❌ | ❌ | — |" in md
-    assert "| 1 | 钢山街道 | 100 | 0 | 0 | 1 | 0 | 1 |" in md
+    assert "| 1 | 钢山街道 | 100 | 1/2 | 0 | 0 | 1 | 0 | 1 |" in md
+    assert "### 钢山街道（得分 100，已核验 1/2，第1名）" in md
+    assert "### 市统计局（得分 —，已核验 0/1）" in md
+    assert "已核验 X/Y" in md  # explained with the scoring
 
 
 # ---------------------------------------------------------------- junit
@@ -239,13 +253,18 @@ def test_xlsx_unit_sheet_rows(result):
     assert ws.cell(row=5, column=5).fill.fgColor.rgb.endswith("EF9A9A")
     assert rows[4][4] == "通过" and rows[4][1] == "加强组织领导"
     summary = _workbook(result)["汇总"]
-    ranked = [[c.value for c in r][:4] for r in summary.iter_rows(min_row=4, max_row=7)]
+    assert [c.value for c in summary[3]][:6] == ["排名", "单位", "类型", "得分", "已核验", "不通过"]
+    ranked = [[c.value for c in r][:6] for r in summary.iter_rows(min_row=4, max_row=7)]
     assert ranked == [
-        [1, "钢山街道", "镇街", 100],
-        [2, "市发展和改革局", "部门", 28.6],
-        [3, "市民政局", "部门", 22.2],
-        ["—", "市统计局", "部门", "—"],
+        [1, "钢山街道", "镇街", 100, "1/2", 0],
+        [2, "市发展和改革局", "部门", 28.6, "3/3", 2],
+        [3, "市民政局", "部门", 22.2, "4/4", 2],
+        ["—", "市统计局", "部门", "—", "0/1", 0],
     ]
+    assert summary["F5"].fill.fgColor.rgb.endswith("EF9A9A")  # 不通过 2, coloured as before
+    assert summary["E7"].fill.fgColor.rgb.endswith("D1C4E9")  # 0/1 verified: marked low
+    assert not summary["E4"].fill.fgColor.rgb.endswith("D1C4E9")
+    assert "已核验 X/Y" in next(c.value for c in summary["B"] if c.value and str(c.value).startswith("得分按"))
 
 
 def test_xlsx_no_cell_starts_a_formula(result):
@@ -322,32 +341,113 @@ def test_sarif_is_valid_and_keyed_by_rule(result):
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert rule_ids == [r["id"] for r in result.rules]
     results = run["results"]
-    assert len(results) == 7  # every finding but the 4 passes
+    assert len(results) == 5  # every finding but the 4 passes and the 2 unknowns
+    assert run["properties"]["unknownOmitted"] == 2
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert any(n.startswith("2 项“无法核验”的结果未写入 SARIF") for n in notes)
     for res in results:
         assert rule_ids[res["ruleIndex"]] == res["ruleId"]
+        assert res["properties"]["status"] != "unknown"
 
     cat = next(
         r for r in results if r["ruleId"] == "NAT-catalog-items" and r["properties"]["unit_id"] == "mzj"
     )
-    phys = cat["locations"][0]["physicalLocation"]
+    loc = cat["locations"][0]
+    phys = loc["physicalLocation"]
     assert unquote(phys["artifactLocation"]["uri"]) == "catalogs/民政局.xlsx"
     assert phys["region"]["startLine"] == 12
+    assert loc["properties"] == {"sheet": "目录", "row": 12}
+    assert "工作表“目录” 第12行" in loc["message"]["text"] and "工作表“目录” 第12行" in cat["message"]["text"]
     assert cat["level"] == "error" and cat["kind"] == "fail"
 
+    # a crawled page is a logical location; GitHub takes only repository paths as files
     web = next(r for r in results if r["ruleId"] == "ZC24-T17-standards")
-    assert (
-        web["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        == "http://127.0.0.1:8765/shjz/art/1.html"
-    )
-    assert web["locations"][0]["logicalLocations"][0]["name"] == "市民政局"
+    loc = web["locations"][0]
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "gkcheck.yaml"  # the rule has no file here
+    assert [lg["name"] for lg in loc["logicalLocations"]] == ["市民政局", SCRIPT_TITLE]
+    assert loc["logicalLocations"][1]["fullyQualifiedName"] == "http://127.0.0.1:8765/shjz/art/1.html"
+    assert "http://127.0.0.1:8765/shjz/art/1.html" in web["message"]["text"]
+    assert web["properties"]["urls"] == ["http://127.0.0.1:8765/shjz/art/1.html"]
 
-    unknown = next(r for r in results if r["properties"]["unit_id"] == "tjj")
-    assert (unknown["kind"], unknown["level"]) == ("review", "none")
     sup = next(
         r for r in results if r["ruleId"] == "NAT-column-fresh" and r["properties"]["unit_id"] == "mzj"
     )
     assert sup["suppressions"][0]["justification"] == "栏目改版中"
     assert sup["level"] == "warning"
+
+
+def test_sarif_can_include_unknown_results(result):
+    from gkcheck.report.sarif import sarif_log
+
+    log = sarif_log(result, include_unknown=True)
+    assert list(_sarif_validator().iter_errors(log)) == []
+    run = log["runs"][0]
+    assert run["properties"]["unknownOmitted"] == 0 and len(run["results"]) == 7
+    unknown = next(r for r in run["results"] if r["properties"]["unit_id"] == "tjj")
+    assert (unknown["kind"], unknown["level"]) == ("review", "none")
+    # no evidence at all: the unit's catalog file is not known, the rule has no file
+    assert unknown["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "gkcheck.yaml"
+
+
+def _uris(log: dict) -> list[str | None]:
+    return [
+        (loc.get("physicalLocation") or {}).get("artifactLocation", {}).get("uri")
+        for res in log["runs"][0]["results"]
+        for loc in res["locations"]
+    ]
+
+
+def test_sarif_every_result_has_a_repository_file(tmp_path, monkeypatch):
+    """GitHub rejects an upload when a result has no artifact URI, or a URI whose scheme is
+    not the checkout's `file` (an http URL)."""
+    from test_report_sample import finding
+
+    from gkcheck.model import EvidenceRef
+    from gkcheck.report.sarif import sarif_log
+
+    monkeypatch.chdir(tmp_path)
+    pack = tmp_path / "rules" / "p"
+    pack.mkdir(parents=True)
+    (pack / "r.yaml").write_text(
+        "rules:\n  - id: NAT-catalog-items\n    title: x\n\n  - id: ZC24-T17-standards\n    title: y\n",
+        encoding="utf-8",
+    )
+    (pack / "tasks.yaml").write_text("tasks:\n  - number: 1\n    x: 1\n  - number: 17\n    x: 2\n", encoding="utf-8")
+    r = make_result()
+    r.rules = [{**rule, "file": str(pack / "r.yaml")} for rule in r.rules]  # absolute, under the cwd
+    r.tasks = [{**t, "file": "rules/p/tasks.yaml"} for t in r.tasks]
+    plan = EvidenceRef(source="plan", location="任务17", title="动态调整并公开社会救助标准")
+    r.findings += [
+        finding("mzj", "市民政局", "ZC24-T17-standards", "fail", "任务17已过完成时限", evidence=[plan]),
+        finding("mzj", "市民政局", "NAT-catalog-items", "fail", "目录中未找到“临时救助标准”"),
+        finding(
+            "mzj", "市民政局", "ZC24-G1-meeting", "warn", "台账记录无日期",
+            evidence=[EvidenceRef(source="ledger", location="专题会议")],
+        ),
+    ]
+    log = sarif_log(score_units(r), include_unknown=True)
+    assert list(_sarif_validator().iter_errors(log)) == []
+    uris = _uris(log)
+    assert uris and all(uris)
+    assert not [u for u in uris if "://" in u]
+    results = log["runs"][0]["results"]
+    first = {(res["ruleId"], res["message"]["text"].split("\n")[0]): res["locations"][0] for res in results}
+
+    def where(rule: str, message: str) -> tuple[str, int]:
+        phys = first[(rule, message)]["physicalLocation"]
+        return unquote(phys["artifactLocation"]["uri"]), phys["region"]["startLine"]
+
+    # a web page: the rule file (relative to the repository root), at the rule's line
+    assert where("ZC24-T17-standards", "市民政局：未找到2024年调整后的农村低保标准") == ("rules/p/r.yaml", 5)
+    # a task of the plan: tasks.yaml at the task, and the task as a logical location
+    assert where("ZC24-T17-standards", "市民政局：任务17已过完成时限") == ("rules/p/tasks.yaml", 4)
+    assert first[("ZC24-T17-standards", "市民政局：任务17已过完成时限")]["logicalLocations"][1]["name"] == "任务17"
+    # a catalog item not found (no evidence): the unit's catalog file
+    assert where("NAT-catalog-items", "市民政局：目录中未找到“临时救助标准”") == ("catalogs/民政局.xlsx", 1)
+    # a ledger entry without a file: the unit's ledger file
+    assert where("ZC24-G1-meeting", "市民政局：台账记录无日期") == ("ledger/民政局.yaml", 1)
+    # no evidence, no catalog of the unit known: the rule file
+    assert where("NAT-catalog-items", "市统计局：无法核验：未提供主动公开目录") == ("rules/p/r.yaml", 2)
 
 
 def test_sarif_fingerprints_are_stable_across_runs(result):
@@ -357,7 +457,7 @@ def test_sarif_fingerprints_are_stable_across_runs(result):
     b = json.loads(render(score_units(r2), "sarif"))["runs"][0]["results"]
     fa = {r["partialFingerprints"]["gkcheckKey/v1"] for r in a}
     fb = {r["partialFingerprints"]["gkcheckKey/v1"] for r in b}
-    assert fa == fb and len(fa) == 7
+    assert fa == fb and len(fa) == 5
 
 
 def test_sarif_schema_check_catches_a_broken_log(result):

@@ -120,3 +120,16 @@ def test_unit_missing_from_units_is_added():
     r = result([f("a", "R1", "pass")], RULES, units=[])
     out = score_units(r)
     assert [(u.id, u.score) for u in out.units] == [("a", 100.0)]
+
+
+def test_a_unit_alone_has_no_rank():
+    from gkcheck.report import render
+
+    out = score_units(result([f("a", "R1", "pass"), f("a", "R2", "fail")], RULES))
+    assert [(rank, u.id, u.score) for rank, u in ranking(out)] == [(None, "a", 50.0)]
+    text = render(out, "text").decode()
+    assert "■ a" in text and "得分 50" in text and "第1名" not in text
+    assert "第1名" not in render(out, "md").decode() and "第 1 名" not in render(out, "html").decode()
+    # a second scored unit brings ranks back
+    two = score_units(result([f("a", "R1", "pass"), f("b", "R2", "fail")], RULES))
+    assert [rank for rank, _ in ranking(two)] == [1, 2]

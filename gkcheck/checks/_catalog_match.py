@@ -17,6 +17,7 @@ A row that does not match may still be *suggested* when its name is similar
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -87,21 +88,72 @@ def _level1_at(spec: ItemSpec, levels: list[str]) -> int | None:
 
 def match_row(spec: ItemSpec, item: CatalogItem) -> str | None:
     """"name", "content" or None: how `item` matches `spec` (see the module docstring)."""
-    levels = _levels(item)
+    return _match(spec, _keys(spec.names()), _levels(item), item)
+
+
+def _match(spec: ItemSpec, names: set[str], levels: list[str], item: CatalogItem) -> str | None:
     start = 0
     if spec.level1:
         at = _level1_at(spec, levels)
         if at is None:
             return None
         start = at + 1
-    names = _keys(spec.names())
-    runs = {"".join(levels[i:j]) for i in range(start, len(levels)) for j in range(i + 1, len(levels) + 1)}
-    if any(_contains(n, r) for n in names for r in runs):
-        return "name"
+    below = levels[start:]
+    if below:
+        # Every run of consecutive levels is part of the run of all of them, so a name of two
+        # characters or more is in some run exactly when it is in that one; a shorter name
+        # must equal a run.
+        whole = "".join(below)
+        for n in names:
+            if len(n) >= 2:
+                if n in whole:
+                    return "name"
+            elif n in {"".join(below[i:j]) for i in range(len(below)) for j in range(i + 1, len(below) + 1)}:
+                return "name"
     content = key(item.content)
     if content and any(_contains(n, content) for n in names):
         return "content"
     return None
+
+
+class _Index:
+    """The rows of one catalog as one text per row (all its levels, then its 公开内容),
+    to find the few rows that can match a spec with a plain substring search."""
+
+    def __init__(self, items: list[CatalogItem]):
+        self.items = items
+        self.levels = [_levels(it) for it in items]
+        texts = ["".join(lv) + "\x00" + key(it.content) for lv, it in zip(self.levels, items)]
+        self.text = "\x01".join(texts)
+        self.starts = []
+        at = 0
+        for t in texts:
+            self.starts.append(at)
+            at += len(t) + 1
+
+    def rows_with(self, needles: set[str]) -> list[int]:
+        """Indices (in catalog order) of the rows whose levels or 公开内容 contain a needle."""
+        found: set[int] = set()
+        text = self.text
+        for n in needles:
+            at = text.find(n)
+            while at != -1:
+                row = bisect.bisect_right(self.starts, at) - 1
+                found.add(row)
+                at = text.find(n, self.starts[row + 1] if row + 1 < len(self.starts) else len(text))
+        return sorted(found)
+
+
+_last_index: _Index | None = None
+
+
+def _index(items: list[CatalogItem]) -> _Index:
+    """The index of `items`, reused while the same rows are asked about (one unit's rules)."""
+    global _last_index
+    idx = _last_index
+    if idx is None or len(idx.items) != len(items) or any(a is not b for a, b in zip(idx.items, items)):
+        idx = _last_index = _Index(list(items))
+    return idx
 
 
 def missing_elements(spec: ItemSpec, item: CatalogItem) -> list[str]:
@@ -118,9 +170,13 @@ def missing_elements(spec: ItemSpec, item: CatalogItem) -> list[str]:
 def find_item(spec: ItemSpec, items: list[CatalogItem]) -> Hit | None:
     """The best row for `spec`: name matches before content matches, then the fewest
     missing elements, then catalog order."""
+    names = _keys(spec.names())
+    idx = _index(items)
     hits = []
-    for item in items:
-        strength = match_row(spec, item)
+    # A row that matches holds one of the names among its levels or in its 公开内容.
+    for i in idx.rows_with(names):
+        item = idx.items[i]
+        strength = _match(spec, names, idx.levels[i], item)
         if strength:
             hits.append(Hit(item, strength, missing_elements(spec, item)))
     if not hits:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 
 from gkcheck.checks.registry import CheckContext, Outcome, unknown
@@ -20,8 +21,9 @@ class Rows:
     catalogs: list[Catalog]
     items: list[CatalogItem]
 
-    @property
+    @cached_property
     def several_files(self) -> bool:
+        # computed once: `where` asks for every row (a per-call scan made checks O(n²))
         return len({it.pos.file for it in self.items}) > 1
 
     def where(self, item: CatalogItem) -> str:

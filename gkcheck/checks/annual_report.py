@@ -67,6 +67,18 @@ def docs_of_year(docs: list[AnnualReportDoc], year: int) -> list[AnnualReportDoc
     return [d for d in docs if _doc_year(d) == year]
 
 
+def unreadable_docs(docs: list[AnnualReportDoc]) -> list[AnnualReportDoc]:
+    """Reports that could not be read at all, so their year is unknown: any of them may
+    be the report looked for, so its absence cannot be concluded."""
+    return [d for d in docs if d.parsed is None and d.error and _doc_year(d) is None]
+
+
+def _unreadable_note(docs: list[AnnualReportDoc]) -> str:
+    shown = "；".join(f"{d.source}（{d.error}）" for d in docs[:3])
+    more = f"等{len(docs)}个文件" if len(docs) > 3 else ""
+    return f"年度报告文件无法读取：{shown}{more}"
+
+
 def _published(doc: AnnualReportDoc) -> tuple[dt.date | None, str]:
     """The publication date and where it came from ("" = the store / case)."""
     if doc.published is not None:
@@ -97,6 +109,11 @@ def _pick_report(ctx: CheckContext, year: int) -> tuple[AnnualReportDoc | None, 
         return None, unknown("未提供年度报告证据，无法核验")
     found = docs_of_year(docs, year)
     if not found:
+        broken = unreadable_docs(docs)
+        if broken:
+            return broken[0], unknown(
+                f"{_unreadable_note(broken)}，无法检查{year}年年度报告的内容", [_ref(d) for d in broken[:3]]
+            )
         return None, unknown(f"未找到{year}年政府信息公开工作年度报告，无法检查其内容（是否发布另由“按时发布”规则检查）")
     readable = [d for d in found if d.parsed is not None]
     if not readable:
@@ -149,8 +166,15 @@ def on_time(ctx: CheckContext, params: OnTimeParams):
     if not found:
         others = sorted({y for d in docs if (y := _doc_year(d)) is not None})
         seen = f"（已找到的年度报告：{'、'.join(f'{y}年' for y in others)}）" if others else ""
+        broken = unreadable_docs(docs)
         if ctx.as_of <= due:
             yield passed(f"截至{ctx.as_of.isoformat()}尚未到{year}年度报告的发布截止日期{due.isoformat()}{seen}")
+        elif broken:
+            yield unknown(
+                f"{_unreadable_note(broken)}，无法判断{year}年年度报告是否在{due.isoformat()}前发布{seen}",
+                [_ref(d) for d in broken[:3]],
+                record=f"{year}",
+            )
         else:
             yield failed(f"未找到{year}年政府信息公开工作年度报告（应于{due.isoformat()}前发布）{seen}",
                          record=f"{year}")

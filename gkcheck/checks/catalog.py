@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -324,24 +325,37 @@ def field_values(ctx: CheckContext, params: FieldValuesParams):
     if problem:
         yield problem
         return
-    accepted = {f: {normalize(v) for v in vals} for f, vals in params.accepted.items()}
+    accepted = {f: frozenset(normalize(v) for v in vals) for f, vals in params.accepted.items()}
     outcomes: list[Outcome] = []
     for it in rows.items:
         for f in params.fields:
             value = it.field(f)
-            where = f"{rows.where(it)}（{label(it)}）"
-            record = item_record(it, f)
-            ref = [item_ref(it, quote=short(value, 80) or None)]
             if not key(value):
                 if params.empty == "fail":
+                    where, record, ref = _cell(rows, it, f, value)
                     outcomes.append(failed(f"{where}：未填写{f}", ref, record=record))
                 continue
-            for status, text in _judge_value(f, value, accepted.get(f, set()), params.max_working_days):
+            judged = _judged(f, value, accepted.get(f, frozenset()), params.max_working_days)
+            if not judged:
+                continue
+            where, record, ref = _cell(rows, it, f, value)
+            for status, text in judged:
                 make = failed if status == "fail" else warned
                 outcomes.append(make(f"{where}：{text}", ref, record=record))
     yield from outcomes
     if not outcomes:
         yield passed(f"全部{len(rows.items)}行的{'、'.join(params.fields)}取值规范")
+
+
+def _cell(rows: Rows, it, field: str, value: str):
+    """How a finding about one cell names it: (where, record, evidence)."""
+    return f"{rows.where(it)}（{label(it)}）", item_record(it, field), [item_ref(it, quote=short(value, 80) or None)]
+
+
+@lru_cache(maxsize=16384)
+def _judged(field: str, value: str, accepted: frozenset[str], max_wd: int) -> tuple[tuple[str, str], ...]:
+    """`_judge_value`, remembered: catalogs repeat the same few values in every row."""
+    return tuple(_judge_value(field, value, accepted, max_wd))
 
 
 def _judge_value(field: str, value: str, accepted: set[str], max_wd: int) -> list[tuple[str, str]]:

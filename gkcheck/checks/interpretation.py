@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -38,7 +39,7 @@ from gkcheck.checks.registry import (
 )
 from gkcheck.model import EvidenceRef, Post
 from gkcheck.text.facts import Fact, extract_facts
-from gkcheck.text.normalize import key, normalize, similarity
+from gkcheck.text.normalize import key, key_similarity, normalize, similarity
 from gkcheck.text.workdays import calendar_note, workdays_between
 
 MAX_LISTED = 8  # facts listed in one message
@@ -62,6 +63,7 @@ def _strip_doc_number(title: str) -> str:
     return re.sub(r"\((?:[^()]*\d{4}[^()]*)?\)$", "", t).strip()
 
 
+@lru_cache(maxsize=65536)
 def document_core(title: str) -> str:
     """The name a 解读 would use for a document: the 《》 title if quoted, else the title
     without issuer, 关于/印发/转发, 的通知/意见/决定 and document number.
@@ -81,6 +83,7 @@ def document_core(title: str) -> str:
     return t
 
 
+@lru_cache(maxsize=65536)
 def interpretation_core(title: str) -> str:
     """The document name inside a 解读 title: 《X》 if quoted, else the title without
     解读/问答/一图读懂 words.  《邹城市最低生活保障审核确认办法》政策解读 -> 邹城市最低生活保障审核确认办法"""
@@ -169,9 +172,15 @@ def _other_place(core_d: str, core_i: str) -> bool:
 
 
 def _doc_numbers(title: str) -> set[str]:
-    return set(_DOC_NUMBER.findall(normalize(title)))
+    return set(_doc_number_set(title))
 
 
+@lru_cache(maxsize=65536)
+def _doc_number_set(title: str) -> frozenset[str]:
+    return frozenset(_DOC_NUMBER.findall(normalize(title)))
+
+
+@lru_cache(maxsize=65536)
 def _url_key(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/") or "/"
@@ -196,16 +205,17 @@ class Pair:
     score: float = 0.0
 
 
-def title_score(document: Post, interp: Post) -> tuple[float, str]:
-    """How well a 解读's title names a document: (score 0–1, how)."""
-    if _doc_numbers(document.title) & _doc_numbers(interp.title):
+def title_score(document: Post, interp: Post, cutoff: float = 0.0) -> tuple[float, str]:
+    """How well a 解读's title names a document: (score 0–1, how). A title score below
+    `cutoff` may be given as 0.0 (it is not worked out exactly)."""
+    if _doc_number_set(document.title) & _doc_number_set(interp.title):
         return 1.0, "文号"
     core_d, core_i = document_core(document.title), interpretation_core(interp.title)
     if len(key(core_d)) < 4 or len(key(core_i)) < 4:
         return 0.0, ""
     if _other_place(core_d, core_i):
         return 0.0, ""
-    return similarity(core_d, core_i), "标题"
+    return key_similarity(key(core_d), key(core_i), cutoff), "标题"
 
 
 def pair_documents(
@@ -224,7 +234,7 @@ def pair_documents(
             if _links_to(doc, interp) or _links_to(interp, doc):
                 score, how = 2.0, "链接"
             else:
-                score, how = title_score(doc, interp)
+                score, how = title_score(doc, interp, threshold)
                 if score < threshold:
                     continue
             gap = abs((interp.date - doc.date).days) if interp.date and doc.date else 10**6

@@ -35,7 +35,11 @@ def demo_base(config_dir: str | Path, serve_fixtures: str | None) -> Iterator[st
         return
     from gkcheck.crawl.fixture_server import serve
 
-    root = Path(config_dir) / serve_fixtures
+    from gkcheck.config import DEFAULT_CONFIG, safe_path
+
+    # like every path of gkcheck.yaml: relative ones may not leave the config's folder
+    # (`../../etc` would put the machine's files on a local web server)
+    root = safe_path(Path(config_dir), serve_fixtures, Path(config_dir) / DEFAULT_CONFIG, "serve_fixtures")
     if not root.is_dir():
         raise ConfigError(f"演示网站文件夹不存在：{root}", Path(config_dir) / "gkcheck.yaml", "serve_fixtures")
     with serve(root) as base:

@@ -200,6 +200,12 @@ class SitesConfig(BaseModel):
     def with_base(self, base: str | None) -> SitesConfig:
         """A copy with `{base}` replaced in every URL (ConfigError if a URL needs it and
         none is given)."""
+        if base:
+            parts = urlsplit(base)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ConfigError(
+                    f"基础网址“{base}”应以 http:// 或 https:// 开头，如 http://127.0.0.1:8000", None, "--base"
+                )
         out = self.model_copy(deep=True)
         out._path = self._path
         b = base.rstrip("/") if base else None

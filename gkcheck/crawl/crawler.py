@@ -3,7 +3,9 @@
 For each column: fetch its list pages (following the profile's pagination up to
 max_pages, stopping on loops), record every page with the posts read from it, then, if
 the column wants bodies, fetch each post's page and record its main text, links and
-attachments. Pages are committed one by one, so a crawl stopped at any point resumes
+attachments, and last check each attachment link of those posts (HEAD, or a GET of the
+first byte) or, for the PDF of an annual report whose page holds no table, download it
+(size-capped, same hosts and politeness as pages). Pages are committed one by one, so a crawl stopped at any point resumes
 with `resume=True` where it stopped; a later crawl sends conditional requests
 (If-None-Match / If-Modified-Since) and re-reads the stored text on 304.
 
@@ -29,7 +31,12 @@ from gkcheck.crawl.body import Body, extract_body, is_attachment
 from gkcheck.crawl.config import ColumnConfig, SitesConfig, UnitSites
 from gkcheck.crawl.extract import ListItem, parse_list
 from gkcheck.crawl.fetch import Fetcher, FetchResult, host_of
-from gkcheck.crawl.reports import has_report_tables, is_pdf, is_report_column, report_year
+from gkcheck.crawl.reports import (
+    has_report_tables,
+    is_pdf,
+    is_report_column,
+    report_year,
+)
 from gkcheck.crawl.store import FileRecord, PageRecord, Store
 from gkcheck.errors import ConfigError, SourceError
 
@@ -120,6 +127,8 @@ ERROR_ZH = {
     "robots": "robots.txt 禁止",
     "robots_unavailable": "robots.txt 无法获取",
     "invalid_url": "网址无效",
+    "not_html": "不是网页",
+    "empty": "空白页面",
     "internal": "内部错误",
 }
 
@@ -394,6 +403,8 @@ class _Run:
             visited.append(url)
             rec, text, res = self._fetch(url, "list", u, name)
             page_no = len(visited)
+            if text is not None and not text.strip() and res is not None and res.ok:
+                text = None  # a blank answer is a failed page, not a column without posts
             if res is not None:
                 page_url = res.final_url or url
             else:  # read from the store (resumed): resolve links against where it was fetched
@@ -402,8 +413,8 @@ class _Run:
             if text is None:
                 if rec is not None:
                     if rec.error_kind is None and res is not None and res.ok:
-                        rec.error_kind, rec.error = "not_html", f"不是网页（{res.content_type}）"
-                        self._fail("not_html", url, u, name, rec.error)
+                        rec.error_kind, rec.error = res.not_html_problem()
+                        self._fail(rec.error_kind, url, u, name, rec.error)
                     self.store.record_page(self.crawl_id, rec)
                     problems.append(f"第{page_no}页 {url}：{rec.error}")
                 else:

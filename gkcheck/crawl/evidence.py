@@ -61,6 +61,11 @@ def _attachment(url: str, title: str, files: dict[str, dict]) -> Attachment:
     return Attachment(url=url, title=title, status=f["status"], error=error)
 
 
+def _json_list(text: str | None) -> list:
+    """A stored JSON list; the common empty one without the json module's overhead."""
+    return json.loads(text) if text and text != "[]" else []
+
+
 def _post(row: dict, files: dict[str, dict] | None = None) -> Post:
     """A Post from a `Store.column_posts` row; `files` (Store.files) gives each
     attachment's checked status."""
@@ -68,7 +73,7 @@ def _post(row: dict, files: dict[str, dict] | None = None) -> Post:
     body_error = row["body_error"]
     has_body = row["body_url"] is not None
     skipped = body_error if row.get("body_error_kind") in SKIP_KINDS else None
-    attachments = [_attachment(a[0], a[1] or "", files) for a in json.loads(row["attachments"] or "[]")]
+    attachments = [_attachment(a[0], a[1] or "", files) for a in _json_list(row["attachments"])]
     body_status = row["body_status"] if has_body else None
     if skipped:
         body_error = None
@@ -87,7 +92,7 @@ def _post(row: dict, files: dict[str, dict] | None = None) -> Post:
         body_status=body_status,
         body_error=body_error,
         body_skipped=skipped,
-        links=json.loads(row["links"] or "[]") if has_body else [],
+        links=_json_list(row["links"]) if has_body else [],
         attachments=attachments,
     )
 
@@ -109,35 +114,71 @@ def columns_from_store(
     store_path: str | Path, sites: SitesConfig, unit_names: dict[str, str]
 ) -> dict[str, dict[str, Column]]:
     """unit id -> column name -> Column, for every column the sites config names."""
-    ids = unit_ids(sites, unit_names)
-    out: dict[str, dict[str, Column]] = {}
-    path = Path(store_path)
-    store = Store(path, create=False) if path.exists() else None
+    reader = StoreColumns(store_path, sites, unit_names)
     try:
+        return {uid: reader.columns(uid) for uid in reader.unit_ids}
+    finally:
+        reader.close()
+
+
+class StoreColumns:
+    """The column evidence of one unit at a time, read when asked (`columns(uid)`), so
+    that an audit of thousands of units never holds every unit's posts at once.
+
+    The sites config is checked when the reader is made (an unknown unit, a column named
+    twice: ConfigError); the store is opened then and kept open until `close()`.
+    """
+
+    def __init__(self, store_path: str | Path, sites: SitesConfig, unit_names: dict[str, str]):
+        ids = unit_ids(sites, unit_names)
+        self.path = Path(store_path)
+        # unit id -> its sites-config entries (a unit may be listed under two of its names)
+        self._entries: dict[str, list] = {}
+        seen: dict[str, set[str]] = {}
         for i, (uid, unit) in enumerate(zip(ids, sites.units)):
-            cols = out.setdefault(uid, {})
+            self._entries.setdefault(uid, []).append(unit)
+            names = seen.setdefault(uid, set())
             for j, col in enumerate(unit.columns):
-                if col.name in cols:
+                if col.name in names:
                     raise ConfigError(
                         f"单位“{unit.unit}”的栏目“{col.name}”在网站栏目配置中出现了两次",
                         sites.path,
                         f"units[{i}].columns[{j}].name",
                     )
-                cols[col.name] = _column(store, uid, unit.unit, col)
-    except sqlite3.DatabaseError as exc:
-        raise SourceError(f"抓取数据库读取失败（{exc}）；文件未做任何改动", path) from None
-    finally:
-        if store is not None:
-            store.close()
-    return out
+                names.add(col.name)
+        self.unit_ids = list(self._entries)
+        self.store = Store(self.path, create=False) if self.path.exists() else None
+        self._files: dict[str | None, dict[str, dict]] = {}  # crawl base -> Store.files(base)
+
+    def columns(self, uid: str) -> dict[str, Column]:
+        """Column name -> Column for one unit of the sites config."""
+        cols: dict[str, Column] = {}
+        try:
+            for unit in self._entries.get(uid, []):
+                latest = self.store.latest_columns(unit.unit) if self.store is not None else {}
+                for col in unit.columns:
+                    cols[col.name] = self._column(uid, unit.unit, col, latest.get(col.name))
+        except sqlite3.DatabaseError as exc:
+            raise SourceError(f"抓取数据库读取失败（{exc}）；文件未做任何改动", self.path) from None
+        return cols
+
+    def _column(self, uid: str, unit: str, col, row: dict | None) -> Column:
+        if row is None:
+            url = None if "{base}" in col.url else col.url
+            return Column(unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取")
+        base = row["base"]
+        if base not in self._files:
+            self._files[base] = self.store.files(base)
+        return _crawled_column(self.store, uid, unit, col, row, self._files[base])
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
-def _column(store: Store | None, uid: str, unit: str, col) -> Column:
-    url = None if "{base}" in col.url else col.url
-    row = store.latest_column(unit, col.name) if store is not None else None
-    if row is None:
-        return Column(unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取")
-    files = store.files(row["base"])
+def _crawled_column(store: Store, uid: str, unit: str, col, row: dict, files: dict[str, dict]) -> Column:
+    """A column from its newest finished crawl (`row`, as `Store.latest_column` gives it)."""
     posts = [_post(r, files) for r in store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])]
     return Column(
         unit=uid,

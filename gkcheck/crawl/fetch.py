@@ -14,6 +14,7 @@ or not at all: RFC 9309 says not to crawl then), invalid_url.
 
 from __future__ import annotations
 
+import codecs
 import threading
 import time
 import urllib.robotparser
@@ -27,6 +28,10 @@ from gkcheck.crawl.config import Defaults
 from gkcheck.crawl.encoding import decode_html
 
 REDIRECTS = {301, 302, 303, 307, 308}
+# Signatures of binary files a misconfigured server may label text/html.
+_BINARY_MAGIC = (
+    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"Rar!", b"\x1f\x8b",
+)
 RETRY_STATUS = {429, 500, 502, 503, 504}
 CHUNK = 64 * 1024
 
@@ -67,7 +72,26 @@ class FetchResult:
         return not self.ok and not self.not_modified
 
     @property
+    def looks_binary(self) -> bool:
+        """The body is binary data (an image, a PDF, an archive), whatever the server
+        called it: it starts with a known file signature or holds NUL bytes."""
+        head = self.content[:4096]
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return False  # UTF-16 text has NUL bytes too
+        return head.startswith(_BINARY_MAGIC) or b"\x00" in head
+
+    def not_html_problem(self) -> tuple[str, str]:
+        """(error kind, Chinese reason) for a 2xx answer that is no readable web page."""
+        if not self.content.strip():
+            return "empty", "页面内容为空（服务器返回了空白内容）"
+        if self.looks_binary:
+            return "not_html", f"不是网页（内容为二进制数据，服务器声明的类型为 {self.content_type or '无'}）"
+        return "not_html", f"不是网页（{self.content_type}）"
+
+    @property
     def is_html(self) -> bool:
+        if self.looks_binary:
+            return False
         ct = (self.content_type or "").split(";")[0].strip().lower()
         return ct in ("", "text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
 

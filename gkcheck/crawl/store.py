@@ -591,6 +591,25 @@ class Store:
         out["url"] = self.expand(out["url"], out["base"])
         return out
 
+    def latest_columns(self, unit: str) -> dict[str, dict]:
+        """`latest_column` of every column of a unit, by column name, in one query."""
+        with self._lock:
+            cur = self.conn.execute(
+                """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
+                   WHERE c.unit=? AND c.status != 'running'
+                   ORDER BY c.name, c.crawl_id DESC""",
+                (unit,),
+            )
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        out: dict[str, dict] = {}
+        for row in rows:
+            r = dict(zip(names, row))
+            if r["name"] not in out:
+                r["url"] = self.expand(r["url"], r["base"])
+                out[r["name"]] = r
+        return out
+
     def column_posts(self, crawl_id: int, unit: str, name: str, base: str | None = None) -> list[dict]:
         """Posts a crawl saw in a column, in listing order, with bodies where fetched;
         stored {base} URLs are expanded with `base` (that crawl's base URL)."""

@@ -51,24 +51,27 @@ def evaluate(
 
     findings: list[Finding] = []
     run_errors = list(errors or [])
+    is_late = {r.id: get_kind(r.check).late for r in pack.rules if r.check}
+    rule_tasks = {r.id: tuple(t for n in r.tasks if (t := pack.task(n)) is not None) for r in pack.rules}
     for unit in chosen:
         ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
         unit_findings: list[Finding] = []
-        early = [r for r in applies[unit.id] if not get_kind(r.check).late]
-        late = [r for r in applies[unit.id] if get_kind(r.check).late]
-        for rule in (*early, *late):
-            ctx = CheckContext(
-                unit=unit,
-                evidence=ev,
-                as_of=as_of,
-                plan_year=plan_year,
-                rule=rule,
-                tasks=tuple(t for n in rule.tasks if (t := pack.task(n)) is not None),
-                role=pack.role_of(rule, unit.id),
-                task_roles=_task_roles(pack, rule, unit.id),
-                prior=tuple(unit_findings) if rule in late else (),
-            )
-            unit_findings += run_rule(pack, rule, ctx, run_errors)
+        early = [r for r in applies[unit.id] if not is_late[r.id]]
+        late = [r for r in applies[unit.id] if is_late[r.id]]
+        for rules, after in ((early, False), (late, True)):
+            for rule in rules:
+                ctx = CheckContext(
+                    unit=unit,
+                    evidence=ev,
+                    as_of=as_of,
+                    plan_year=plan_year,
+                    rule=rule,
+                    tasks=rule_tasks[rule.id],
+                    role=pack.role_of(rule, unit.id),
+                    task_roles=_task_roles(pack, rule, unit.id),
+                    prior=tuple(unit_findings) if after else (),
+                )
+                unit_findings += run_rule(pack, rule, ctx, run_errors)
         findings += unit_findings
 
     result = AuditResult(
@@ -78,7 +81,7 @@ def evaluate(
         plan_year=plan_year,
         as_of=as_of,
         generated_at=dt.datetime.now().replace(microsecond=0),
-        units=[_summary(u, findings) for u in chosen],
+        units=_summaries(chosen, findings),
         findings=findings,
         tasks=[_task_dict(pack, t) for t in pack.tasks],
         requirements=[
@@ -139,12 +142,13 @@ def _finding(rule: Rule, ctx: CheckContext, o: Outcome) -> Finding:
     )
 
 
-def _summary(unit: Unit, findings: list[Finding]) -> UnitSummary:
-    counts = {s: 0 for s in STATUSES}
+def _summaries(units: list[Unit], findings: list[Finding]) -> list[UnitSummary]:
+    """Each unit's counts of findings by status (one pass over the findings)."""
+    counts = {u.id: {s: 0 for s in STATUSES} for u in units}
     for f in findings:
-        if f.unit_id == unit.id:
-            counts[f.status] += 1
-    return UnitSummary(id=unit.id, name=unit.name, kind=unit.kind, counts=counts)
+        if f.unit_id in counts:
+            counts[f.unit_id][f.status] += 1
+    return [UnitSummary(id=u.id, name=u.name, kind=u.kind, counts=counts[u.id]) for u in units]
 
 
 def _task_dict(pack: Pack, t) -> dict:
@@ -157,7 +161,13 @@ def _task_dict(pack: Pack, t) -> dict:
         "deadline_text": t.deadline_text,
         "lead": [pack.index.units[u].name for u in pack.index.expand_all(t.lead)],
         "cooperating": [pack.index.units[u].name for u in pack.index.expand_all(t.cooperating)],
+        "file": _tasks_file(pack),  # where the task is defined (SARIF locations point there)
     }
+
+
+def _tasks_file(pack: Pack) -> str:
+    path = pack.path / "tasks.yaml"
+    return str(path) if path.is_file() else ""
 
 
 def rule_weight(r: Rule) -> float:
@@ -177,4 +187,5 @@ def _rule_dict(r: Rule) -> dict:
         "fix": r.fix,
         "manual": r.manual,
         "pack": r.pack,
+        "file": r.file,  # the rule file that defines it (SARIF locations point there)
     }

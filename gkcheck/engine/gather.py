@@ -4,17 +4,24 @@ Files are matched to units by the unit they declare, else by the longest unit na
 alias found in their path (`catalogs/市民政局主动公开事项目录.xlsx` → 市民政局). A file
 that cannot be read is recorded as an error for its unit; that unit's checks on the
 evidence answer `unknown`, never `fail`.
+
+With `lazy=True` (what `gkcheck check` and `audit` use), the bulky evidence (each unit's
+catalog rows and crawled posts) is read only when the unit's evidence is asked for, and
+is not kept: an audit of thousands of units holds one unit's rows and posts at a time.
+Files are still matched to units up front, and errors and notes come out in the same
+order as when everything is read at once (call `Gathered.finish()` after evaluating).
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkcheck.engine.pack import Pack
-from gkcheck.engine.selectors import name_key
 from gkcheck.errors import GkError
-from gkcheck.model import UnitEvidence
+from gkcheck.model import Catalog, UnitEvidence
 
 CATALOG_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".yaml", ".yml"}
 LEDGER_SUFFIXES = {".xlsx", ".yaml", ".yml"}
@@ -36,9 +43,106 @@ class Sources:
 
 @dataclass
 class Gathered:
-    evidence: dict[str, UnitEvidence]
+    evidence: Mapping[str, UnitEvidence]  # a dict, or a LazyEvidence with lazy=True
     errors: list[str] = field(default_factory=list)  # fatal-for-the-file problems (exit 2)
     notes: list[str] = field(default_factory=list)  # unmatched files and the like
+
+    def finish(self) -> None:
+        """Read what a lazy gathering has not read yet (for its errors) and close the
+        crawl store. Does nothing for an eager one."""
+        if isinstance(self.evidence, LazyEvidence):
+            self.evidence.finish()
+
+    def close(self) -> None:
+        """Close the crawl store a lazy gathering reads from (finish() does it too)."""
+        if isinstance(self.evidence, LazyEvidence):
+            self.evidence.close()
+
+
+class LazyEvidence(Mapping[str, UnitEvidence]):
+    """unit id -> UnitEvidence. The parts read up front (ledgers, annual reports,
+    history) are kept; a unit's catalogs and web columns are read each time its
+    evidence is asked for, and are not kept."""
+
+    def __init__(self, base: dict[str, UnitEvidence]):
+        self.base = base
+        self.catalogs: _CatalogPlan | None = None
+        self.columns = None  # gkcheck.crawl.evidence.StoreColumns
+
+    def __getitem__(self, uid: str) -> UnitEvidence:
+        ev = self.base[uid]
+        update: dict = {}
+        if self.catalogs is not None:
+            cats, errors = self.catalogs.load(uid)
+            update["catalogs"] = [*(ev.catalogs or []), *cats]
+            if errors:
+                update["catalog_errors"] = [*ev.catalog_errors, *errors]
+        if self.columns is not None and uid in self.columns.unit_ids:
+            update["columns"] = self.columns.columns(uid)
+        return ev.model_copy(update=update) if update else ev
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def finish(self) -> None:
+        try:
+            if self.catalogs is not None:
+                self.catalogs.load_rest()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.columns is not None:
+            self.columns.close()
+
+
+class _CatalogPlan:
+    """Which catalog files belong to which unit, decided up front; the files of the
+    audited units are read when asked for. Errors go into `out.errors` at the place the
+    file has among the catalog files, whenever it is read."""
+
+    def __init__(self, sources: Sources, out: Gathered):
+        self.sources = sources
+        self.out = out
+        # unit id -> its files in order: a Path (read when asked), a Catalog (read up
+        # front), or the error of a file that could not be read up front
+        self.by_unit: dict[str, list[tuple[int, Path | Catalog | str]]] = {}
+        self.error_slots: list[int] = []  # file numbers of the catalog errors in out.errors
+        self.read: set[int] = set()  # deferred files read at least once
+
+    def error(self, slot: int, message: str) -> None:
+        at = bisect.bisect(self.error_slots, slot)
+        self.error_slots.insert(at, slot)
+        self.out.errors.insert(at, message)
+
+    def load(self, uid: str) -> tuple[list[Catalog], list[str]]:
+        from gkcheck.sources.catalog import load_catalog
+
+        cats: list[Catalog] = []
+        errors: list[str] = []
+        for slot, item in self.by_unit.get(uid, []):
+            if isinstance(item, Catalog):
+                cats.append(item)
+                continue
+            if isinstance(item, str):
+                errors.append(item)
+                continue
+            try:
+                cats.append(load_catalog(item, base=self.sources.base))
+            except GkError as exc:
+                errors.append(exc.render())
+                if slot not in self.read:
+                    self.error(slot, exc.render())
+            self.read.add(slot)
+        return cats, errors
+
+    def load_rest(self) -> None:
+        for uid, items in self.by_unit.items():
+            if any(isinstance(item, Path) and slot not in self.read for slot, item in items):
+                self.load(uid)
 
 
 def expand_files(paths: list[Path], suffixes: set[str]) -> list[Path]:
@@ -57,14 +161,7 @@ def expand_files(paths: list[Path], suffixes: set[str]) -> list[Path]:
 
 def match_unit(pack: Pack, text: str) -> str | None:
     """The unit whose longest name or alias occurs in `text` (a path or a title)."""
-    key = name_key(text)
-    best: tuple[int, str] | None = None
-    for unit in pack.index.units.values():
-        for n in unit.all_names():
-            nk = name_key(n)
-            if len(nk) >= 2 and nk in key and (best is None or len(nk) > best[0]):
-                best = (len(nk), unit.id)
-    return best[1] if best else None
+    return pack.index.longest_name_in(text)
 
 
 def display_path(path: Path, base: Path | None) -> str:
@@ -76,45 +173,72 @@ def display_path(path: Path, base: Path | None) -> str:
     return str(path)
 
 
-def gather(pack: Pack, sources: Sources, unit_ids: list[str] | None = None) -> Gathered:
+def gather(pack: Pack, sources: Sources, unit_ids: list[str] | None = None, *, lazy: bool = False) -> Gathered:
     wanted = set(unit_ids) if unit_ids else set(pack.index.units)
     ev = {uid: UnitEvidence(unit_id=uid) for uid in wanted}
-    out = Gathered(ev)
+    lazy_ev = LazyEvidence(ev)
+    out = Gathered(ev)  # the parts read up front go straight into `ev`
+    try:
+        _gather(pack, sources, out, wanted, lazy_ev)
+    except BaseException:
+        lazy_ev.close()
+        raise
+    if lazy:
+        out.evidence = lazy_ev
+    else:
+        out.evidence = {uid: lazy_ev[uid] for uid in ev}
+        lazy_ev.finish()
+    return out
+
+
+def _gather(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_ev: LazyEvidence) -> None:
     if sources.catalogs:
-        _gather_catalogs(pack, sources, out, wanted)
+        _gather_catalogs(pack, sources, out, wanted, lazy_ev)
     if sources.ledgers:
         _gather_ledgers(pack, sources, out, wanted)
     if sources.sites:
-        _gather_columns(pack, sources, out, wanted)
-        _gather_store_reports(pack, sources, out, wanted)
+        from gkcheck.crawl.config import load_sites
+
+        sites = load_sites(sources.sites)  # read once for both (a province's runs to megabytes)
+        _gather_columns(pack, sources, out, wanted, lazy_ev, sites)
+        _gather_store_reports(pack, sources, out, wanted, sites)
     if sources.reports:
         _gather_reports(pack, sources, out, wanted)
     if sources.history:
         _gather_history(pack, sources, out, wanted)
-    return out
 
 
-def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
+# Catalog files whose readers never declare a unit (Catalog.unit stays None), so that the
+# unit matched by the file's path is final and the file can be read later, when needed.
+DEFERRABLE_CATALOGS = {".xlsx", ".xlsm", ".csv"}
+
+
+def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_ev: LazyEvidence) -> None:
     from gkcheck.sources.catalog import load_catalog
 
+    base = lazy_ev.base
+    plan = lazy_ev.catalogs = _CatalogPlan(sources, out)
     for uid in wanted:
-        out.evidence[uid].catalogs = []
-    for path in expand_files(sources.catalogs, CATALOG_SUFFIXES):
+        base[uid].catalogs = []
+    for slot, path in enumerate(expand_files(sources.catalogs, CATALOG_SUFFIXES)):
         shown = display_path(path, sources.base)
         uid = match_unit(pack, shown)
+        if uid in base and path.suffix.lower() in DEFERRABLE_CATALOGS:
+            plan.by_unit.setdefault(uid, []).append((slot, path))
+            continue
         try:
             catalog = load_catalog(path, base=sources.base)
         except GkError as exc:
-            out.errors.append(exc.render())
-            if uid in out.evidence:
-                out.evidence[uid].catalog_errors.append(exc.render())
+            plan.error(slot, exc.render())
+            if uid in base:
+                plan.by_unit.setdefault(uid, []).append((slot, exc.render()))
             elif uid is None:
                 out.notes.append(f"{shown}: 无法判断属于哪个单位，且文件无法读取")
             continue
         if catalog.unit:
             declared = pack.index.unit(catalog.unit)
             if declared is None:
-                out.errors.append(f"{shown}: 目录声明的单位“{catalog.unit}”不在规则包的单位表中")
+                plan.error(slot, f"{shown}: 目录声明的单位“{catalog.unit}”不在规则包的单位表中")
                 continue
             uid = declared.id
         elif uid is None and catalog.title:
@@ -122,8 +246,8 @@ def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[st
         if uid is None:
             out.notes.append(f"{shown}: 无法判断属于哪个单位（文件名或标题中应含单位名称），已跳过")
             continue
-        if uid in out.evidence:
-            out.evidence[uid].catalogs.append(catalog)
+        if uid in base:
+            plan.by_unit.setdefault(uid, []).append((slot, catalog))
 
 
 def _gather_ledgers(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
@@ -151,25 +275,22 @@ def _gather_ledgers(pack: Pack, sources: Sources, out: Gathered, wanted: set[str
             ev.ledger = [*(ev.ledger or []), *entries]
 
 
-def _gather_columns(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
-    from gkcheck.crawl.config import load_sites
-    from gkcheck.crawl.evidence import columns_from_store
+def _gather_columns(
+    pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_ev: LazyEvidence, sites
+) -> None:
+    from gkcheck.crawl.evidence import StoreColumns
 
-    sites = load_sites(sources.sites)
     store = sources.store or Path("gkcheck.db")
-    by_unit = columns_from_store(store, sites, pack.index.names_to_ids())
-    for uid, columns in by_unit.items():
-        if uid in out.evidence:
-            out.evidence[uid].columns = columns
+    lazy_ev.columns = StoreColumns(store, sites, pack.index.names_to_ids())
 
 
-def _gather_store_reports(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
+def _gather_store_reports(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], sites=None) -> None:
     """Annual reports found by the crawl in each unit's 年度报告 column (before any
     file-based reports, which are added after them)."""
     from gkcheck.crawl.config import load_sites
     from gkcheck.crawl.reports import reports_from_store
 
-    sites = load_sites(sources.sites)
+    sites = sites if sites is not None else load_sites(sources.sites)
     store = sources.store or Path("gkcheck.db")
     for uid, docs in reports_from_store(store, sites, pack.index.names_to_ids()).items():
         if uid in out.evidence and docs is not None:

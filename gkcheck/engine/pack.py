@@ -161,6 +161,12 @@ def _load_raw(folder: Path, seen: tuple[Path, ...]) -> Pack:
     merged: Pack | None = None
     for parent_ref in extends:
         parent_dir = (folder / str(parent_ref)).resolve()
+        if not (parent_dir / "pack.yaml").is_file() and parent_dir not in seen and parent_dir != resolved:
+            raise RuleError(
+                f"extends 中的规则包“{parent_ref}”不存在（应为含 pack.yaml 的文件夹，路径相对于本规则包）",
+                meta_path,
+                "extends",
+            )
         parent = _load_raw(parent_dir, (*seen, resolved))
         merged = parent if merged is None else _merge(merged, parent, meta_path)
     if merged is not None:
@@ -208,8 +214,8 @@ def _load_units(path: Path) -> tuple[list[Unit], list[UnitGroup]]:
     data = read_yaml(path, RuleError) or {}
     if not isinstance(data, dict):
         raise RuleError("units.yaml 应为键值映射（groups: / units:）", path)
-    groups = [_model(UnitGroup, g, path, f"groups 第{i + 1}项") for i, g in enumerate(data.get("groups") or [])]
-    units = [_model(Unit, u, path, f"units 第{i + 1}项") for i, u in enumerate(data.get("units") or [])]
+    groups = [_model(UnitGroup, g, path, f"groups 第{i + 1}项") for i, g in enumerate(_list(data, "groups", path))]
+    units = [_model(Unit, u, path, f"units 第{i + 1}项") for i, u in enumerate(_list(data, "units", path))]
     ids: dict[str, int] = {}
     for i, u in enumerate(units):
         if u.id in ids:
@@ -229,7 +235,7 @@ def _load_tasks(path: Path) -> tuple[list[Task], list[Requirement], dict]:
     data = read_yaml(path, RuleError) or {}
     if not isinstance(data, dict):
         raise RuleError("tasks.yaml 应为键值映射（tasks: / requirements:）", path)
-    tasks = [_model(Task, t, path, f"tasks 第{i + 1}项") for i, t in enumerate(data.get("tasks") or [])]
+    tasks = [_model(Task, t, path, f"tasks 第{i + 1}项") for i, t in enumerate(_list(data, "tasks", path))]
     numbers: set[int] = set()
     for t in tasks:
         if t.number in numbers:
@@ -237,7 +243,7 @@ def _load_tasks(path: Path) -> tuple[list[Task], list[Requirement], dict]:
         numbers.add(t.number)
     reqs = [
         _model(Requirement, r, path, f"requirements 第{i + 1}项")
-        for i, r in enumerate(data.get("requirements") or [])
+        for i, r in enumerate(_list(data, "requirements", path))
     ]
     plan = data.get("plan") or {}
     return tasks, reqs, plan if isinstance(plan, dict) else {}
@@ -255,6 +261,10 @@ def _load_rules(folder: Path, pack_id: str) -> list[Rule]:
     for path in _rule_files(folder):
         data = read_yaml(path, RuleError)
         if data is None:
+            if not path.read_bytes().strip():
+                # a zero-byte file is a failed save more often than a placeholder;
+                # a file of comments only is taken as an intentionally empty one
+                raise RuleError("规则文件是空的（应以“rules:”开头，下接规则列表；不需要的文件请删除）", path)
             continue
         if not isinstance(data, dict) or "rules" not in data:
             raise RuleError("规则文件应以“rules:”开头，下接规则列表", path)
@@ -268,7 +278,7 @@ def _load_rules(folder: Path, pack_id: str) -> list[Rule]:
                 raise RuleError("每条规则应为键值映射", path, where)
             rule = _model(Rule, raw, path, where)
             if rule.id in seen:
-                raise RuleError(f"规则编号“{rule.id}”重复（另见 {seen[rule.id]}）", path)
+                raise RuleError(f"规则编号“{rule.id}”重复（另见 {seen[rule.id]}）", path, f"第{i + 1}条规则")
             seen[rule.id] = path
             rule.pack = pack_id
             rule.file = str(path)
@@ -342,6 +352,16 @@ def rule_unit_selectors(pack: Pack, rule: Rule) -> list[str]:
         if req:
             sels += req.units
     return sels
+
+
+def _list(data: dict, key: str, path: Path) -> list:
+    """`data[key]` as a list ([] when absent); RuleError naming the key otherwise."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RuleError(f"“{key}:”下应为列表（每项以“- ”开头）", path, key)
+    return value
 
 
 def _model(cls, raw, path: Path, where: str):

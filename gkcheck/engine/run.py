@@ -81,7 +81,10 @@ def resolve_inputs(args) -> Inputs:
         try:
             pack.index.expand(sel)
         except UnknownSelector:
-            raise ConfigError(f"未知的单位或分组“{sel}”（规则包 {pack.id} 的单位表中没有）", "--unit") from None
+            msg = f"未知的单位或分组“{sel}”（规则包 {pack.id} 的单位表中没有）"
+            if getattr(args, "unit", None):
+                raise ConfigError(msg, "--unit") from None
+            raise ConfigError(msg, cfg.path or DEFAULT_CONFIG, "units") from None
     return Inputs(cfg, pack, sources, as_of, units)
 
 
@@ -89,8 +92,12 @@ def run_pipeline(inp: Inputs) -> tuple[AuditResult, Gathered]:
     from gkcheck.engine.evaluate import select_units
 
     chosen = [u.id for u in select_units(inp.pack, inp.units)]
-    gathered = gather(inp.pack, inp.sources, chosen)
-    result = evaluate(inp.pack, gathered.evidence, as_of=inp.as_of, units=inp.units or None)
+    gathered = gather(inp.pack, inp.sources, chosen, lazy=True)
+    try:
+        result = evaluate(inp.pack, gathered.evidence, as_of=inp.as_of, units=inp.units or None)
+        gathered.finish()
+    finally:
+        gathered.close()
     result.errors = [*gathered.errors, *result.errors]
     result.notes = [*gathered.notes, *result.notes]
     return result, gathered
@@ -116,7 +123,7 @@ def _formats(args, default: list[str]) -> list[str]:
 
 def emit(result: AuditResult, args, formats: list[str], output_dir: Path | None) -> None:
     """Write or print the result in the asked formats."""
-    from gkcheck.report import render, write_reports
+    from gkcheck.report import render, write_report, write_reports
     from gkcheck.report.text import print_result
 
     out_file = getattr(args, "output", None)
@@ -130,7 +137,7 @@ def emit(result: AuditResult, args, formats: list[str], output_dir: Path | None)
         if len(formats) != 1:
             raise ConfigError("--output 只能用于单一格式；多种格式请用 --output-dir", "--output")
         Path(out_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(out_file).write_bytes(render(result, formats[0]))
+        write_report(result, formats[0], Path(out_file))
         sys.stderr.write(f"已写入：{out_file}\n")
         return
     for fmt in formats:

@@ -38,6 +38,9 @@ class UnitIndex:
         for u in units:
             for n in u.all_names():
                 self._unit_by_name.setdefault(name_key(n), u.id)
+        self._expanded: dict[str, list[str]] = {}  # selector -> unit ids (the units are fixed)
+        self._group_keys: dict[str, frozenset[str]] | None = None  # unit id -> name keys of its groups
+        self._names_by_length: list[tuple[int, dict[str, tuple[int, str]]]] | None = None
 
     def unit(self, name: str) -> Unit | None:
         uid = self._unit_by_name.get(name_key(name))
@@ -51,11 +54,38 @@ class UnitIndex:
                 out.setdefault(n, u.id)
         return out
 
+    def longest_name_in(self, text: str) -> str | None:
+        """The unit whose longest name or alias (of two characters or more) occurs in
+        `text`; on a tie, the unit listed first."""
+        if self._names_by_length is None:
+            table: dict[str, tuple[int, str]] = {}
+            for order, u in enumerate(self.units.values()):
+                for n in u.all_names():
+                    nk = name_key(n)
+                    if len(nk) >= 2 and nk not in table:
+                        table[nk] = (order, u.id)
+            by_length: dict[int, dict[str, tuple[int, str]]] = {}
+            for nk, hit in table.items():
+                by_length.setdefault(len(nk), {})[nk] = hit
+            self._names_by_length = sorted(by_length.items(), reverse=True)
+        key = name_key(text)
+        for length, names in self._names_by_length:
+            hits = [names[key[i : i + length]] for i in range(len(key) - length + 1) if key[i : i + length] in names]
+            if hits:
+                return min(hits)[1]
+        return None
+
     def members(self, group_id: str) -> list[str]:
         return [u.id for u in self.units.values() if group_id in u.groups]
 
     def expand(self, selector: str) -> list[str]:
         """Unit ids a selector stands for; raise UnknownSelector if it names nothing known."""
+        hit = self._expanded.get(selector)
+        if hit is None:
+            hit = self._expanded[selector] = self._expand(selector)
+        return list(hit)
+
+    def _expand(self, selector: str) -> list[str]:
         sel = (selector or "").strip()
         if sel in ("all", "*", "全部", "全部单位"):
             return list(self.units)
@@ -87,11 +117,9 @@ class UnitIndex:
             # a group must exist as a group; the units in it carry its id in `groups`
             gid = self._group_by_name[key]
             group_names = {name_key(n) for n in (gid, *self.groups[gid].aliases, self.groups[gid].name)}
-            return [
-                u.id
-                for u in self.units.values()
-                if any(name_key(g) in group_names for g in u.groups)
-            ]
+            if self._group_keys is None:
+                self._group_keys = {u.id: frozenset(name_key(g) for g in u.groups) for u in self.units.values()}
+            return [uid for uid, keys in self._group_keys.items() if not keys.isdisjoint(group_names)]
         raise UnknownSelector(sel)
 
     def expand_all(self, selectors: list[str]) -> list[str]:

@@ -87,6 +87,18 @@ def render(result: AuditResult, fmt: str, *, color: bool = False) -> bytes:
     raise GkError(f"未知的报告格式“{fmt}”（可选：{', '.join(FORMATS)}）")
 
 
+def write_report(result: AuditResult, fmt: str, path: Path) -> None:
+    """Write the result in one format to `path` (JSON is written piece by piece, the
+    same bytes as `render`, without holding the whole text of a large result)."""
+    if fmt == "json":
+        from gkcheck.report.json_out import write_json
+
+        with open(path, "wb") as fh:
+            write_json(result, fh)
+        return
+    Path(path).write_bytes(render(result, fmt))
+
+
 def write_reports(result: AuditResult, formats: list[str], output_dir: Path) -> list[Path]:
     """Write each format to its file name in `output_dir` (created if needed)."""
     output_dir = Path(output_dir)
@@ -96,10 +108,9 @@ def write_reports(result: AuditResult, formats: list[str], output_dir: Path) -> 
         raise GkError(f"无法创建输出目录（{exc.strerror}）", output_dir) from None
     paths = []
     for fmt in parse_formats(formats):
-        data = render(result, fmt)
         path = output_dir / FILE_NAMES[fmt]
         try:
-            path.write_bytes(data)
+            write_report(result, fmt, path)
         except OSError as exc:
             raise GkError(f"无法写入报告（{exc.strerror}）", path) from None
         paths.append(path)
@@ -143,5 +154,6 @@ __all__ = [
     "finalize",
     "parse_formats",
     "render",
+    "write_report",
     "write_reports",
 ]

@@ -5,6 +5,8 @@ fail or warn) of a run, each keyed by (unit id, rule id, evidence source, record
 source is the kind of the finding's first evidence (catalog, web, ledger …), so a row
 moving inside a catalog does not make an old problem look new. When the same key occurs
 several times (findings without a record), the baseline hides as many as it recorded.
+A recorded problem that is now waived is neither hidden (it is reported as waived) nor
+counted as fixed.
 """
 
 from __future__ import annotations
@@ -94,6 +96,12 @@ def apply_baseline(result: AuditResult, path: str | Path) -> tuple[AuditResult, 
             hidden.append(f)
         else:
             kept.append(f)
+    # A problem waived since the baseline was written is still there: it stays in the
+    # report as waived, and is not counted as fixed.
+    for f in kept:
+        k = finding_key(f)
+        if f.status == "waived" and left[k] > 0:
+            left[k] -= 1
     out.findings = kept
     out.baseline_file = str(path)
     out.baseline_hidden = hidden

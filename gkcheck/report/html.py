@@ -19,6 +19,8 @@ from gkcheck.report.view import (
     STATUS_ORDER,
     STATUS_SYMBOL,
     cell_tooltip,
+    coverage_low,
+    coverage_text,
     deadline_text,
     evidence_link,
     evidence_text,
@@ -59,7 +61,9 @@ def _env() -> Environment:
         ev_where=evidence_where,
         ev_link=evidence_link,
         tasks_text=tasks_text,
+        coverage=coverage_text,
     )
+    env.tests["low_coverage"] = coverage_low
     return env
 
 

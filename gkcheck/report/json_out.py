@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
 
@@ -20,7 +21,65 @@ SCHEMA_FAMILY = SCHEMA.rsplit("/", 1)[0]  # gkcheck.audit
 
 
 def render_json(result: AuditResult) -> bytes:
-    return (json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if not _floats_print_alike(result):
+        return (json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return b"".join(s.encode("utf-8") for s in _json_parts(result))
+
+
+def write_json(result: AuditResult, fh: BinaryIO) -> None:
+    """`render_json(result)` written piece by piece to an open binary file, so that the
+    text of a result with hundreds of thousands of findings is never held whole."""
+    if not _floats_print_alike(result):
+        fh.write(render_json(result))
+        return
+    for part in _json_parts(result):
+        fh.write(part.encode("utf-8"))
+
+
+# The same text as json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), made
+# by pydantic's serializer (many times faster than the json module's pure-Python indenting
+# encoder) one finding at a time. The two write every value alike except floats outside
+# 1e-4 <= |x| < 1e16 (1e-05 against 1e-5): a result holding one of those takes the json
+# module's path. A JSON string never holds a raw line break, so indenting a finding's own
+# text by replacing each line break is exact.
+_LIST_KEYS = ("findings", "baseline_hidden")
+
+
+def _json_parts(result: AuditResult):
+    shell = result.model_copy(update={k: [] for k in _LIST_KEYS})
+    text = shell.model_dump_json(indent=2, by_alias=True)
+    for k in _LIST_KEYS:
+        marker = f'\n  "{k}": []'
+        head, sep, text = text.partition(marker)
+        yield head
+        items = getattr(result, k)
+        if not items:
+            yield marker
+            continue
+        yield f'\n  "{k}": [\n'
+        for i, item in enumerate(items):
+            yield ("    " if i == 0 else ",\n    ") + item.model_dump_json(indent=2).replace("\n", "\n    ")
+        yield "\n  ]"
+    yield text + "\n"
+
+
+def _floats_print_alike(result: AuditResult) -> bool:
+    """Whether every float of the result is one both serializers write alike."""
+
+    def ok(v) -> bool:
+        if isinstance(v, float):
+            return v == 0.0 or 1e-4 <= abs(v) < 1e16
+        if isinstance(v, dict):
+            return all(ok(x) for x in v.values())
+        if isinstance(v, (list, tuple)):
+            return all(ok(x) for x in v)
+        return True
+
+    if not all(ok(u.score) and ok(u.score_detail) for u in result.units):
+        return False
+    if not (ok(result.tasks) and ok(result.rules) and ok(result.requirements)):
+        return False
+    return all(f.waiver is None or ok(f.waiver) for k in _LIST_KEYS for f in getattr(result, k))
 
 
 def load_result(path: str | Path) -> AuditResult:

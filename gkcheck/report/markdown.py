@@ -14,6 +14,7 @@ from gkcheck.model.finding import STATUS_ZH
 from gkcheck.report.scores import SCORING_ZH
 from gkcheck.report.view import (
     STATUS_ORDER,
+    coverage_text,
     evidence_link,
     evidence_text,
     fmt_date,
@@ -109,11 +110,11 @@ def render_markdown(result: AuditResult) -> str:
 
     out.append("## 得分排名")
     out.append("")
-    out.append("| 排名 | 单位 | 得分 | " + " | ".join(STATUS_ZH[s] for s in STATUS_ORDER) + " |")
-    out.append("|---:|---|---:|" + "---:|" * len(STATUS_ORDER))
+    out.append("| 排名 | 单位 | 得分 | 已核验 | " + " | ".join(STATUS_ZH[s] for s in STATUS_ORDER) + " |")
+    out.append("|---:|---|---:|---:|" + "---:|" * len(STATUS_ORDER))
     for rank, u in ranking(result):
         out.append(
-            f"| {rank if rank is not None else '—'} | {md(u.name)} | {fmt_score(u.score)} | "
+            f"| {rank if rank is not None else '—'} | {md(u.name)} | {fmt_score(u.score)} | {coverage_text(u)} | "
             + " | ".join(str(u.counts.get(s, 0)) for s in STATUS_ORDER)
             + " |"
         )
@@ -145,7 +146,8 @@ def render_markdown(result: AuditResult) -> str:
         u = v.summary
         out.append("")
         rank = f"，第{v.rank}名" if v.rank is not None else ""
-        out.append(f"### {md(u.name)}（得分 {fmt_score(u.score)}{rank}）")
+        checked = f"，已核验 {coverage_text(u)}" if coverage_text(u) != "—" else ""
+        out.append(f"### {md(u.name)}（得分 {fmt_score(u.score)}{checked}{rank}）")
         out.append("")
         out.append(" · ".join(f"{STATUS_ZH[s]} {u.counts.get(s, 0)}" for s in STATUS_ORDER))
         out.append("")

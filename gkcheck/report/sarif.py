@@ -1,23 +1,26 @@
 """SARIF 2.1.0: one reportingDescriptor per rule (ruleId = the rule's stable id).
 
-Results are the findings that are not `pass`:
+Results are the findings that are neither `pass` nor `unknown`:
 - fail and warn: kind "fail", level from the rule's severity (error/warning/note; a warn
   is at most "warning");
-- unknown: kind "review", level "none" (could not verify);
-- waived: as a fail, with a suppression (kind external, status accepted, justification).
-Each result is located at its evidence: the catalog file and row (region.startLine), the
-crawled URL, or the ledger/report file; always with the unit as a logical location.
-partialFingerprints carry the baseline key's hash, so results stay matched across runs.
+- waived: as a fail, with a suppression (kind external, status accepted, justification);
+- unknown (could not verify) is left out by default: in code scanning every result is an
+  alert, and dozens of "无法核验" alerts would bury the real problems. Their number is in
+  run.properties.unknownOmitted and in a note; `include_unknown=True` writes them as
+  kind "review", level "none".
+Every result has at least one location with a repository file (see sarif_places): the
+catalog or ledger file and row, else the finding's home file; crawled URLs and plan tasks
+are logical locations. partialFingerprints carry the baseline key's hash, so results stay
+matched across runs.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from urllib.parse import quote
 
-from gkcheck.model import AuditResult, EvidenceRef, Finding
+from gkcheck.model import AuditResult, Finding
 from gkcheck.report.baseline import fingerprint
+from gkcheck.report.sarif_places import Places, location
 from gkcheck.report.view import evidence_text, fmt_date, rules_by_id, tasks_text
 
 SARIF_VERSION = "2.1.0"
@@ -26,7 +29,7 @@ SARIF_SCHEMA_URI = (
 )
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 MAX_LOCATIONS = 10
-_LOCATION = re.compile(r"^(?P<file>.+?):(?P<sheet>[^:!/\\]*)!(?P<row>\d+)$")
+MESSAGE_EVIDENCE = 3  # evidence lines added to a result's message
 
 
 def _level(f: Finding) -> str:
@@ -35,43 +38,6 @@ def _level(f: Finding) -> str:
     if f.status == "warn" and f.severity == "error":
         return "warning"
     return LEVEL[f.severity]
-
-
-def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~%?#[]")
-
-
-def _file_and_row(ev: EvidenceRef) -> tuple[str | None, int | None]:
-    if ev.file:
-        return ev.file, ev.row
-    m = _LOCATION.match(ev.location or "")
-    if m:
-        return m["file"], ev.row or int(m["row"])
-    if ev.location and "://" not in ev.location:
-        return ev.location, ev.row
-    return None, ev.row
-
-
-def _location(ev: EvidenceRef | None, logical: list[dict]) -> dict:
-    loc: dict = {"logicalLocations": logical}
-    if ev is None:
-        return loc
-    loc["message"] = {"text": evidence_text(ev)}
-    if ev.source == "web":
-        url = ev.url or ev.location
-        if url:
-            loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(url)}}
-        return loc
-    file, row = _file_and_row(ev)
-    if file:
-        phys: dict = {"artifactLocation": {"uri": _uri(file)}}
-        if row is not None and row >= 1:
-            region: dict = {"startLine": row}
-            if ev.quote:
-                region["snippet"] = {"text": ev.quote}
-            phys["region"] = region
-        loc["physicalLocation"] = phys
-    return loc
 
 
 def _descriptor(rule: dict) -> dict:
@@ -96,10 +62,20 @@ def _descriptor(rule: dict) -> dict:
     return d
 
 
-def _result(f: Finding, index: int) -> dict:
-    logical = [{"name": f.unit, "fullyQualifiedName": f.unit_id, "kind": "module"}]
-    evidence = f.evidence[:MAX_LOCATIONS]
-    locations = [_location(ev, logical) for ev in evidence] or [_location(None, logical)]
+def _message(f: Finding) -> str:
+    """The unit and the message, then where to look: code scanning shows a result's message
+    but not the messages of its locations, and a page's URL is no file location."""
+    lines = [f"{f.unit}：{f.message}"]
+    lines += [f"证据：{evidence_text(ev)}" for ev in f.evidence[:MESSAGE_EVIDENCE]]
+    if len(f.evidence) > MESSAGE_EVIDENCE:
+        lines.append(f"另有证据 {len(f.evidence) - MESSAGE_EVIDENCE} 条")
+    return "\n".join(lines)
+
+
+def _result(f: Finding, index: int, places: Places) -> dict:
+    unit = [{"name": f.unit, "fullyQualifiedName": f.unit_id, "kind": "module"}]
+    evidence = f.evidence[:MAX_LOCATIONS] or [None]
+    locations = [location(f, ev, places, unit) for ev in evidence]
     props: dict = {"unit": f.unit, "unit_id": f.unit_id, "status": f.status, "severity": f.severity}
     if f.tasks or f.requirements:
         props["tasks"] = tasks_text(f)
@@ -109,12 +85,15 @@ def _result(f: Finding, index: int) -> dict:
         props["fix"] = f.fix
     if f.deadline:
         props["deadline"] = fmt_date(f.deadline)
+    urls = [ev.url for ev in f.evidence if ev.url and "://" in ev.url]
+    if urls:
+        props["urls"] = urls
     out: dict = {
         "ruleId": f.rule,
         "ruleIndex": index,
         "kind": "review" if f.status == "unknown" else "fail",
         "level": _level(f),
-        "message": {"text": f"{f.unit}：{f.message}"},
+        "message": {"text": _message(f)},
         "locations": locations,
         "partialFingerprints": {"gkcheckKey/v1": fingerprint(f)},
         "properties": props,
@@ -132,7 +111,7 @@ def _result(f: Finding, index: int) -> dict:
     return out
 
 
-def sarif_log(result: AuditResult) -> dict:
+def sarif_log(result: AuditResult, *, include_unknown: bool = False) -> dict:
     known = rules_by_id(result)
     rules = list(known.values())
     for f in result.findings:
@@ -147,22 +126,30 @@ def sarif_log(result: AuditResult) -> dict:
     }
     if result.version:
         driver["version"] = result.version
+    shown = [f for f in result.findings if f.status != "pass" and (include_unknown or f.status != "unknown")]
+    omitted = sum(1 for f in result.findings if f.status == "unknown") if not include_unknown else 0
     notifications = [{"level": "warning", "message": {"text": e}} for e in result.errors]
     notifications += [{"level": "note", "message": {"text": n}} for n in result.notes]
+    if omitted:
+        text = f"{omitted} 项“无法核验”的结果未写入 SARIF（缺少证据，不是问题），见 result.json 或 HTML 报告"
+        notifications.append({"level": "note", "message": {"text": text}})
+    places = Places(result)
     run = {
         "tool": {"driver": driver},
         "language": "zh-CN",
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-        "results": [_result(f, index[f.rule]) for f in result.findings if f.status != "pass"],
+        "results": [_result(f, index[f.rule], places) for f in shown],
         "properties": {
             "pack": result.pack,
             "asOf": result.as_of.isoformat(),
             "planYear": result.plan_year,
             "baselineHidden": len(result.baseline_hidden),
+            "unknownOmitted": omitted,
         },
     }
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render_sarif(result: AuditResult) -> bytes:
-    return (json.dumps(sarif_log(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def render_sarif(result: AuditResult, *, include_unknown: bool = False) -> bytes:
+    log = sarif_log(result, include_unknown=include_unknown)
+    return (json.dumps(log, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -9,7 +9,10 @@ its findings that are not waived (fail > warn > unknown > pass):
 - score = 100 × Σ earned / Σ weight of the scored rules, rounded to one decimal;
   a unit with no scored rule has no score (None);
 - problems a baseline hid still count: a baseline decides what is new, not how well a
-  unit is doing.
+  unit is doing;
+- next to each score the reports show its coverage, “已核验 X/Y”: X rules with an outcome
+  (scored or waived) of the Y that apply (view.coverage), so a unit with many unknowns
+  is not read as compliant.
 
 A rule's weight is its `weight` field, or by severity: error 3, warning 2, info 1.
 """
@@ -29,7 +32,9 @@ SCORING_ZH = (
     "得分 = 100 × 所得权重之和 ÷ 参与计分规则的权重之和，保留一位小数。"
     "无法核验和已豁免的规则不计入分母，另行计数；没有可计分规则的单位不评分（显示“—”）。"
     "规则权重默认按严重程度：严重 3、一般 2、提示 1，规则可用 weight 另行指定。"
-    "基线中已有的问题仍计入得分。排名按得分从高到低，得分相同并列。"
+    "基线中已有的问题仍计入得分。排名按得分从高到低，得分相同并列（只有一个单位时不排名）。"
+    "得分旁的“已核验 X/Y”指适用于该单位的 Y 条规则中有 X 条得出了结论（通过、提醒、不通过或已豁免），"
+    "其余 Y−X 条缺少证据、无法核验：得分只反映已核验的部分，核验比例低时，高分不等于合规，应先补充证据。"
 )
 
 
@@ -70,7 +75,18 @@ def score_of(findings: list[Finding], rules: dict[str, dict]) -> tuple[float | N
 
 def score_units(result: AuditResult) -> AuditResult:
     """A copy of `result` with counts, UnitSummary.score and score_detail filled in."""
-    out = recount(result.model_copy(deep=True))
+    # Scoring changes only the unit summaries: copy those (and the lists), not every finding.
+    out = recount(
+        result.model_copy(
+            update={
+                "units": [u.model_copy(deep=True) for u in result.units],
+                "findings": list(result.findings),
+                "baseline_hidden": list(result.baseline_hidden),
+                "errors": list(result.errors),
+                "notes": list(result.notes),
+            }
+        )
+    )
     rules = rules_by_id(out)
     by_unit: dict[str, list[Finding]] = {}
     for f in state_findings(out):

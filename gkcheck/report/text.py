@@ -16,6 +16,9 @@ from gkcheck.model.finding import STATUS_ZH
 from gkcheck.report.view import (
     STATUS_ORDER,
     STATUS_SYMBOL,
+    coverage,
+    coverage_low,
+    coverage_text,
     evidence_text,
     fmt_date,
     fmt_score,
@@ -99,6 +102,8 @@ def print_result(result: AuditResult, console: Console | None = None, *, show_pa
         head = Text("■ ", style="bold")
         head.append(u.name, style="bold")
         head.append(f"  得分 {fmt_score(u.score)}")
+        if coverage(u):
+            head.append(f"  已核验 {coverage_text(u)}", style=STYLE["unknown"] if coverage_low(u) else "")
         if v.rank is not None:
             head.append(f"  第{v.rank}名")
         head.append("  ")

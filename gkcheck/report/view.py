@@ -190,7 +190,9 @@ def unit_views(result: AuditResult) -> list[UnitView]:
 
 
 def ranking(result: AuditResult) -> list[tuple[int | None, UnitSummary]]:
-    """Units by score, best first; equal scores share a rank (1, 2, 2, 4); unscored last."""
+    """Units by score, best first; equal scores share a rank (1, 2, 2, 4); unscored last.
+    A rank needs at least two scored units: alone (`gkcheck validate`, `--unit X`) a unit
+    has no rank (None), it is not “第1名”."""
     units = unit_summaries(result)
     scored = sorted((u for u in units if u.score is not None), key=lambda u: (-u.score, u.name))
     out: list[tuple[int | None, UnitSummary]] = []
@@ -199,9 +201,32 @@ def ranking(result: AuditResult) -> list[tuple[int | None, UnitSummary]]:
     for i, u in enumerate(scored, 1):
         if u.score != prev:
             rank, prev = i, u.score
-        out.append((rank, u))
+        out.append((rank if len(scored) > 1 else None, u))
     out += [(None, u) for u in units if u.score is None]
     return out
+
+
+def coverage(u: UnitSummary) -> tuple[int, int] | None:
+    """(rules verified, rules that apply) from a unit's score_detail: verified are the rules
+    with an outcome (pass, warn, fail or waived), the rest could not be verified (unknown)."""
+    d = u.score_detail
+    if not d:
+        return None
+    verified = int(d.get("scored", 0)) + int(d.get("waived", 0))
+    total = verified + int(d.get("unknown", 0))
+    return (verified, total) if total else None
+
+
+def coverage_text(u: UnitSummary) -> str:
+    """ "22/39", or "—" when no rule applies or scores were not computed."""
+    c = coverage(u)
+    return f"{c[0]}/{c[1]}" if c else "—"
+
+
+def coverage_low(u: UnitSummary) -> bool:
+    """Fewer than half of the rules that apply were verified: the score says little."""
+    c = coverage(u)
+    return bool(c) and 2 * c[0] < c[1]
 
 
 def total_counts(result: AuditResult) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """The Excel 台账 (ledger.xlsx), written with openpyxl.
 
-Sheets: 汇总 (units, scores, counts, ranking, notes), 任务矩阵 (unit × task, coloured),
-then one sheet per unit with one row per task that applies to it (and per general
-requirement): 序号, 工作任务, 具体要求, 完成时限, 状态, 证据, 存在问题, 整改建议.
+Sheets: 汇总 (units, scores with their coverage “已核验 X/Y”, counts, ranking, notes),
+任务矩阵 (unit × task, coloured), then one sheet per unit with one row per task that
+applies to it (and per general requirement): 序号, 工作任务, 具体要求, 完成时限, 状态,
+证据, 存在问题, 整改建议.
 Headers are frozen, widths set, status cells coloured. Every text goes through
 `safe.inert`, so no cell written from outside data starts a formula.
 """
@@ -22,6 +23,8 @@ from gkcheck.report.safe import inert
 from gkcheck.report.scores import SCORING_ZH
 from gkcheck.report.view import (
     STATUS_ORDER,
+    coverage_low,
+    coverage_text,
     deadline_text,
     evidence_text,
     fmt_date,
@@ -197,7 +200,8 @@ def _unit_rows(result: AuditResult, findings: list[Finding]) -> list[list]:
 def _summary_sheet(wb: Workbook, result: AuditResult, names: dict[str, str]):
     ws = wb.active
     ws.title = SUMMARY_SHEET
-    cols = [("排名", 7), ("单位", 26), ("类型", 10), ("得分", 9)]
+    cols = [("排名", 7), ("单位", 26), ("类型", 10), ("得分", 9), ("已核验", 9)]
+    first_status = len(cols) + 1
     cols += [(STATUS_ZH[s], 10) for s in STATUS_ORDER]
     cols += [("计分规则数", 11), ("工作表", 24)]
     _title(ws, f"政务公开工作台账 · {result.pack_name or result.pack}", len(cols))
@@ -216,13 +220,16 @@ def _summary_sheet(wb: Workbook, result: AuditResult, names: dict[str, str]):
             u.name,
             kind_zh.get(u.kind, u.kind),
             u.score if u.score is not None else "—",
+            coverage_text(u),
         ]
         values += [u.counts.get(s, 0) for s in STATUS_ORDER]
         values += [detail.get("scored", "—"), names.get(u.id, "")]
         for col, v in enumerate(values, 1):
             style = "wrap" if col == 2 else "center"
-            if 5 <= col < 5 + len(STATUS_ORDER) and v:
-                style = _status_style(STATUS_ORDER[col - 5])
+            if first_status <= col < first_status + len(STATUS_ORDER) and v:
+                style = _status_style(STATUS_ORDER[col - first_status])
+            elif col == first_status - 1 and coverage_low(u):
+                style = _status_style("unknown")
             _put(ws, row, col, v, style)
         row += 1
     ws.freeze_panes = "C4"
@@ -264,6 +271,8 @@ def _unit_sheet(wb: Workbook, result: AuditResult, view, title: str):
     ws = wb.create_sheet(title)
     u = view.summary
     head = f"{u.name} · 政务公开工作台账（截至 {fmt_date(result.as_of)}）  得分 {fmt_score(u.score)}"
+    if coverage_text(u) != "—":
+        head += f"（已核验 {coverage_text(u)} 条规则）"
     if view.rank is not None:
         head += f"  第{view.rank}名"
     _title(ws, head, len(UNIT_COLUMNS))

@@ -169,8 +169,16 @@ def find_quotes(prose: str) -> dict[str, Quote]:
 _CELL_TOKEN = re.compile(r"(\d+(?:\.\d+)?|[/／]|[—–－―]+|-)\s*$")
 
 
+_WORD_CELL = re.compile(r"^\S{1,4}$")
+
+
 def trailing_cells(segment: str) -> list[str]:
-    """The cell tokens at the end of a segment ("已获取信息 0 0 0" -> ["0", "0", "0"])."""
+    """The cell tokens at the end of a segment ("已获取信息 0 0 0" -> ["0", "0", "0"]).
+
+    A row whose cells hold words instead of numbers ("六 一 无 无 若干") has no such
+    tokens: its short words are returned, so that the cells are read as text (not a
+    number) and keep what was written, instead of counting as an unsplittable run.
+    """
     tokens: list[str] = []
     s = segment.rstrip()
     while s:
@@ -179,6 +187,10 @@ def trailing_cells(segment: str) -> list[str]:
             break
         tokens.append(m.group(1))
         s = s[: m.start()].rstrip()
+    if not tokens:
+        words = segment.split()
+        if 2 <= len(words) <= 12 and all(_WORD_CELL.match(w) for w in words):
+            return words
     return tokens[::-1]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import Catalog
 from gkcheck.sources.catalog_csv import read_csv
+from gkcheck.sources.catalog_table import MAX_ITEMS, too_many_rows
 from gkcheck.sources.catalog_xlsx import read_xlsx
 from gkcheck.sources.catalog_yaml import read_yaml_catalog
 from gkcheck.sources.files import display_path, require_file
@@ -44,6 +45,9 @@ def load_catalog(path: str | Path, unit: str | None = None, base: str | Path | N
         catalog = reader(p, display)
     except OSError as exc:
         raise CatalogError(f"无法读取文件（{exc.strerror or exc}）", display) from None
+    if len(catalog.items) > MAX_ITEMS:
+        last = catalog.items[MAX_ITEMS].pos.location().removeprefix(display).lstrip(":") or None
+        raise CatalogError(too_many_rows(len(catalog.items)), display, last)
     if unit is not None:
         if catalog.unit and catalog.unit != unit:
             catalog.warnings.append(f"文件声明的单位“{catalog.unit}”与指定的单位“{unit}”不一致，按“{unit}”处理")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import Catalog
-from gkcheck.sources.catalog_headers import HEADER_HINT, find_header
-from gkcheck.sources.catalog_table import TableRow, build_items, title_and_updated
+from gkcheck.sources.catalog_headers import HEADER_HINT, HEADER_SCAN_ROWS, find_header
+from gkcheck.sources.catalog_table import MAX_ITEMS, TableRow, build_items, title_and_updated, too_many_rows
 
 
 def read_csv(path: Path, display: str) -> Catalog:
@@ -20,9 +20,12 @@ def read_csv(path: Path, display: str) -> Catalog:
     rows = [TableRow(number=i, cells=[c.strip() for c in rec]) for i, rec in enumerate(records, 1)]
     if not any(any(r.cells) for r in rows):
         raise CatalogError("文件是空的，没有目录内容", display)
+    filled = sum(1 for r in rows if any(r.cells))
+    if filled > MAX_ITEMS + HEADER_SCAN_ROWS:  # refused before the rows are read as items
+        raise CatalogError(too_many_rows(filled), display)
     layout = find_header([r.cells for r in rows])
     if layout is None:
-        raise CatalogError(HEADER_HINT, display)
+        raise CatalogError(f"{HEADER_HINT}；已查看前{HEADER_SCAN_ROWS}行", display)
     items, warnings = build_items(rows, layout, display, None)
     if not items:
         warnings.append("表头下没有事项")

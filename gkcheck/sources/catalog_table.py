@@ -20,6 +20,10 @@ from gkcheck.model.catalog import FIELD_ATTRS, CatalogItem, SourcePos
 from gkcheck.sources.catalog_headers import MARKS, HeaderLayout
 from gkcheck.sources.datecells import parse_date
 
+# Rows of one catalog file we check: a unit's catalog has a few hundred to a few thousand;
+# the catalog checks take a few ms a row, so this bounds a run to well under a minute.
+MAX_ITEMS = 10_000
+
 NOT_MARKS = frozenset({"×", "✗", "✘", "否", "无", "-", "—", "/", "／", "○"})
 JOIN = "、"
 
@@ -27,6 +31,13 @@ _NOTE_START = re.compile(r"^(注|备注|说明)\s*(\d|[一二三四五六七八�
 _CHECKLIST = re.compile(r"([■□☑☐])\s*([^■□☑☐]*)")
 _CHECKED = {"■", "☑"}
 _UPDATED_LABEL = re.compile(r"^(?:更新|修订)(?:日期|时间)\s*[:：]?\s*(.*)$")
+
+
+def too_many_rows(count: int) -> str:
+    return (
+        f"目录有 {count:,} 行，超过上限 {MAX_ITEMS:,} 行，拒绝检查（主动公开事项目录通常只有"
+        "几百到几千行）；请确认选择的文件无误，或按领域拆分为多个文件后再检查"
+    )
 
 
 @dataclass

@@ -67,7 +67,7 @@ def _read_workbook(sheets: list[Worksheet], display: str) -> Catalog:
             names = "、".join(f"「{n}」" for n in empty)
             raise CatalogError(f"工作表{names}是空的，没有目录内容", display)
         names = "、".join(f"「{ws.title}」" for ws in sheets)
-        raise CatalogError(f"{HEADER_HINT}；已查看工作表{names}", display)
+        raise CatalogError(f"{HEADER_HINT}；已查看工作表{names}的前{HEADER_SCAN_ROWS}行", display)
     warnings += [f"工作表「{n}」是空的，已跳过" for n in empty]
     return Catalog(path=display, title=title, updated=updated, items=items, warnings=warnings)
 

@@ -2,13 +2,17 @@
 
 Before openpyxl sees a file we check that it really is an Office Open XML zip: an
 encrypted workbook (an OLE compound file holding `EncryptionInfo`), an old .xls, a
-corrupt file and a zip bomb each get their own Chinese message.
+corrupt file, a zip bomb and a sheet far bigger than any catalog or ledger each get
+their own Chinese message, before openpyxl spends minutes and gigabytes on the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
+import re
 import zipfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +24,13 @@ from gkcheck.errors import GkError
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes of XML we are willing to parse
 MAX_RATIO = 100  # uncompressed size / file size
 RATIO_FLOOR = 10 * 1024 * 1024  # below this many uncompressed bytes the ratio is harmless
+# Non-empty cells of one sheet we are willing to load: a catalog has a few hundred to a
+# few thousand rows of about a dozen columns. openpyxl needs about 20 s and 500 MB for a
+# million cells, so a 100,000-row sheet is refused before it is loaded.
+MAX_CELLS = 200_000
+_VALUE_TAGS = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
@@ -60,6 +71,62 @@ def _check_container(path: Path, display: str, error: type[GkError]) -> None:
             "疑似压缩炸弹，拒绝读取",
             display,
         )
+    with zipfile.ZipFile(path) as zf:
+        _check_cells(zf, display, error)
+
+
+def _check_cells(zf: zipfile.ZipFile, display: str, error: type[GkError]) -> None:
+    """Refuse a sheet with more than MAX_CELLS non-empty cells (counted by streaming its
+    XML, so a huge sheet costs a second here instead of minutes in openpyxl)."""
+    names = _sheet_names(zf)
+    for info in zf.infolist():
+        part = info.filename
+        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+            continue
+        count = 0
+        tail = b""
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    data = tail + chunk
+                    # a tag cut by the chunk boundary starts at the last "<": carry it over
+                    cut = data.rfind(b"<")
+                    if cut == -1 or len(data) - cut > 16:
+                        cut = len(data)
+                    count += len(_VALUE_TAGS.findall(data, 0, cut))
+                    tail = data[cut:]
+                    if count > MAX_CELLS:
+                        break
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+            raise error("不是有效的 xlsx 文件（压缩包已损坏）", display) from None
+        if count > MAX_CELLS:
+            sheet = names.get(part, posixpath.basename(part))
+            raise error(
+                f"工作表「{sheet}」的非空单元格超过上限 {MAX_CELLS:,} 个，拒绝读取"
+                "（主动公开事项目录和工作台账通常只有几百到几千行）；请确认选择的文件无误，"
+                "或按领域拆分为多个文件后再检查",
+                display,
+            )
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet name as Excel shows it (best effort)."""
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target") or ""
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = target
+    out = {}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        part = targets.get(sheet.get(f"{_NS_REL}id"))
+        if part:
+            out[part] = sheet.get("name") or part
+    return out
 
 
 def cell_text(value: object) -> str:

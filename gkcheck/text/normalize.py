@@ -38,6 +38,9 @@ _UNIFY = str.maketrans(
 # Zero-width and other invisible format characters seen in copied web text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u180e"), None)
 
+# Every character str.isspace() calls whitespace (re's \s is the same test for str patterns).
+_WHITESPACE = re.compile(r"\s+")
+
 # A list number at the start of a name: "1.", "1.1", "(1)", "1)", "一、", "(一)".
 _LEADING_NUMBER = re.compile(
     r"^(?:\(?[0-9]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?|[0-9]{1,2}[.、](?![0-9])"
@@ -59,9 +62,14 @@ def normalize(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text))
+    return _normalize(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     text = text.translate(_INVISIBLE).translate(_UNIFY)
-    return "".join(ch for ch in text if not ch.isspace()).lower()
+    return _WHITESPACE.sub("", text).lower()
 
 
 @lru_cache(maxsize=65536)
