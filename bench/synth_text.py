@@ -170,8 +170,8 @@ def _dates(rng: random.Random, n: int, fresh: bool) -> list[dt.date]:
 
 def _policy_date(rng: random.Random) -> dt.date:
     """A policy document's date: a column lists the last 30 or so, which for most units
-    go back two or three years."""
-    start = dt.date(YEAR - 2, 7, 1)
+    go back four or five years."""
+    start = dt.date(YEAR - 4, 7, 1)
     return start + dt.timedelta(days=rng.randint(0, (dt.date(YEAR, 12, 20) - start).days))
 
 

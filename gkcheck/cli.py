@@ -117,6 +117,9 @@ def _add_source_args(c) -> None:
     c.add_argument("--waivers", help="豁免文件（YAML）")
     c.add_argument("--baseline", help="基线文件：只报告基线之外的新问题")
     c.add_argument("--write-baseline", help="把本次结果写为基线文件")
+    c.add_argument(
+        "--jobs", type=int, help="并行检查的进程数（默认按处理器数，单位较多时才并行；1 为不并行）"
+    )
 
 
 def _add_output_args(c) -> None:

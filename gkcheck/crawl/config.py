@@ -73,7 +73,9 @@ class Selectors(BaseModel):
         try:
             soupsieve.compile(v)
         except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
-            raise ValueError(f"CSS 选择器“{v}”无效（{str(exc).splitlines()[0]}）") from None
+            col = getattr(exc, "col", None)
+            at = f"第{col}个字符处有语法错误" if isinstance(col, int) and col > 0 else "语法错误"
+            raise ValueError(f"CSS 选择器“{v}”无效（{at}）") from None
         return v
 
 

@@ -17,6 +17,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from gkcheck.crawl.config import SitesConfig
 from gkcheck.crawl.store import Store
 from gkcheck.errors import ConfigError, SourceError
@@ -52,13 +54,17 @@ UNCHECKED_FILE_KINDS = ("offsite", "robots", "robots_unavailable", "invalid_url"
 
 
 def _attachment(url: str, title: str, files: dict[str, dict]) -> Attachment:
+    return Attachment(**_attachment_fields(url, title, files))
+
+
+def _attachment_fields(url: str, title: str, files: dict[str, dict]) -> dict:
     f = files.get(url)
     if f is None or f["error_kind"] in UNCHECKED_FILE_KINDS or (f["status"] is None and not f["error"]):
-        return Attachment(url=url, title=title)
+        return {"url": url, "title": title}
     # an HTTP error is told by its status; other failures (timeout, reset …) by their reason
     kind = f["error_kind"]
     error = f["error"] if kind not in (None, "too_large") and not (kind.startswith("http_") and f["status"]) else None
-    return Attachment(url=url, title=title, status=f["status"], error=error)
+    return {"url": url, "title": title, "status": f["status"], "error": error}
 
 
 def _json_list(text: str | None) -> list:
@@ -69,19 +75,28 @@ def _json_list(text: str | None) -> list:
 def _post(row: dict, files: dict[str, dict] | None = None) -> Post:
     """A Post from a `Store.column_posts` row; `files` (Store.files) gives each
     attachment's checked status."""
+    return Post(**_post_fields(row, files))
+
+
+# Validates a column's posts in one call (about twice as fast as one Post(...) each).
+_POSTS = TypeAdapter(list[Post])
+
+
+def _post_fields(row: dict, files: dict[str, dict] | None = None) -> dict:
+    """The fields of `_post(row, files)`, to be validated as a Post."""
     files = files or {}
     body_error = row["body_error"]
     has_body = row["body_url"] is not None
     skipped = body_error if row.get("body_error_kind") in SKIP_KINDS else None
-    attachments = [_attachment(a[0], a[1] or "", files) for a in _json_list(row["attachments"])]
+    attachments = [_attachment_fields(a[0], a[1] or "", files) for a in _json_list(row["attachments"])]
     body_status = row["body_status"] if has_body else None
     if skipped:
         body_error = None
         if row.get("body_error_kind") == "attachment":  # the post is the file: its check is the post's
-            own = next((a for a in attachments if a.url == row["url"]), None)
+            own = next((a for a in attachments if a["url"] == row["url"]), None)
             if own is not None:
-                body_status, body_error = own.status, own.error
-    return Post(
+                body_status, body_error = own.get("status"), own.get("error")
+    return dict(
         title=row["title"],
         url=row["url"],
         date=_post_date(row),
@@ -176,10 +191,19 @@ class StoreColumns:
             self.store.close()
             self.store = None
 
+    def after_fork(self) -> None:
+        """In a process forked from the one that opened the store: a connection of its
+        own (an SQLite connection must not cross a fork; the inherited one is left
+        untouched)."""
+        if self.store is not None:
+            self._inherited = self.store
+            self.store = Store(self.path, create=False)
+
 
 def _crawled_column(store: Store, uid: str, unit: str, col, row: dict, files: dict[str, dict]) -> Column:
     """A column from its newest finished crawl (`row`, as `Store.latest_column` gives it)."""
-    posts = [_post(r, files) for r in store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])]
+    rows = store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])
+    posts = _POSTS.validate_python([_post_fields(r, files) for r in rows])
     return Column(
         unit=uid,
         name=col.name,

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping, Sequence
 
 from gkcheck import __version__
 from gkcheck.checks.registry import CheckContext, Outcome, get_kind
 from gkcheck.report.scores import DEFAULT_WEIGHTS
 from gkcheck.engine.pack import Pack
+from gkcheck.engine.parallel import chunks, plan_jobs, run_chunks
 from gkcheck.errors import GkError
 from gkcheck.model import AuditResult, Finding, Rule, Unit, UnitEvidence, UnitSummary
 from gkcheck.model.finding import STATUSES
@@ -30,11 +32,15 @@ def select_units(pack: Pack, selectors: list[str] | None) -> list[Unit]:
 
 def evaluate(
     pack: Pack,
-    evidence: dict[str, UnitEvidence],
+    evidence: Mapping[str, UnitEvidence],
     as_of: dt.date | None = None,
     units: list[str] | None = None,
     errors: list[str] | None = None,
+    jobs: int = 1,
 ) -> AuditResult:
+    """The findings of every applicable rule for every chosen unit. With `jobs` > 1 (0:
+    one per processor) a large audit is evaluated in that many processes, with the same
+    result (see gkcheck.engine.parallel)."""
     as_of = as_of or pack.as_of or dt.date.today()
     plan_year = pack.plan_year or as_of.year
     chosen = select_units(pack, units)
@@ -49,30 +55,52 @@ def evaluate(
             if uid in chosen_ids:
                 applies[uid].append(rule)
 
-    findings: list[Finding] = []
     run_errors = list(errors or [])
     is_late = {r.id: get_kind(r.check).late for r in pack.rules if r.check}
     rule_tasks = {r.id: tuple(t for n in r.tasks if (t := pack.task(n)) is not None) for r in pack.rules}
-    for unit in chosen:
-        ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
-        unit_findings: list[Finding] = []
-        early = [r for r in applies[unit.id] if not is_late[r.id]]
-        late = [r for r in applies[unit.id] if is_late[r.id]]
-        for rules, after in ((early, False), (late, True)):
-            for rule in rules:
-                ctx = CheckContext(
-                    unit=unit,
-                    evidence=ev,
-                    as_of=as_of,
-                    plan_year=plan_year,
-                    rule=rule,
-                    tasks=rule_tasks[rule.id],
-                    role=pack.role_of(rule, unit.id),
-                    task_roles=_task_roles(pack, rule, unit.id),
-                    prior=tuple(unit_findings) if after else (),
-                )
-                unit_findings += run_rule(pack, rule, ctx, run_errors)
-        findings += unit_findings
+
+    def run_units(some: Sequence[Unit]) -> tuple[list[Finding], list[str]]:
+        findings: list[Finding] = []
+        check_errors: list[str] = []
+        for unit in some:
+            ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
+            unit_findings: list[Finding] = []
+            early = [r for r in applies[unit.id] if not is_late[r.id]]
+            late = [r for r in applies[unit.id] if is_late[r.id]]
+            for rules, after in ((early, False), (late, True)):
+                for rule in rules:
+                    ctx = CheckContext(
+                        unit=unit,
+                        evidence=ev,
+                        as_of=as_of,
+                        plan_year=plan_year,
+                        rule=rule,
+                        tasks=rule_tasks[rule.id],
+                        role=pack.role_of(rule, unit.id),
+                        task_roles=_task_roles(pack, rule, unit.id),
+                        prior=tuple(unit_findings) if after else (),
+                    )
+                    unit_findings += run_rule(pack, rule, ctx, check_errors)
+            findings += unit_findings
+        return findings, check_errors
+
+    n_jobs = plan_jobs(jobs, len(chosen)) if jobs != 1 else 1
+    if n_jobs == 1:
+        findings, check_errors = run_units(chosen)
+        run_errors += check_errors
+    else:
+        findings = []
+        parts = run_chunks(
+            run_units,
+            chunks(chosen, n_jobs),
+            child_state=getattr(evidence, "child_state", None),
+            after_fork=getattr(evidence, "after_fork", None),
+        )
+        for (part_findings, check_errors), state in parts:
+            findings += part_findings
+            run_errors += check_errors
+            if state is not None:
+                evidence.merge_child_state(state)
 
     result = AuditResult(
         version=__version__,

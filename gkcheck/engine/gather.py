@@ -94,6 +94,30 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
         finally:
             self.close()
 
+    # -- evaluating in forked processes (gkcheck.engine.parallel) ---------------------
+
+    def after_fork(self) -> None:
+        """In a forked process: a connection of its own to the store, and a fresh list
+        of what it reads."""
+        if self.columns is not None:
+            self.columns.after_fork()
+        if self.catalogs is not None:
+            self.catalogs.forked = []
+
+    def child_state(self) -> dict:
+        """What a forked process read: catalog files (by number) and their errors."""
+        plan = self.catalogs
+        return {"read": set(plan.read), "errors": list(plan.forked or [])} if plan is not None else {}
+
+    def merge_child_state(self, state: dict) -> None:
+        plan = self.catalogs
+        if plan is None or not state:
+            return
+        for slot, message in state["errors"]:
+            if slot not in plan.read:
+                plan.error(slot, message)
+        plan.read |= state["read"]
+
     def close(self) -> None:
         if self.columns is not None:
             self.columns.close()
@@ -112,11 +136,14 @@ class _CatalogPlan:
         self.by_unit: dict[str, list[tuple[int, Path | Catalog | str]]] = {}
         self.error_slots: list[int] = []  # file numbers of the catalog errors in out.errors
         self.read: set[int] = set()  # deferred files read at least once
+        self.forked: list[tuple[int, str]] | None = None  # errors met in a forked process
 
     def error(self, slot: int, message: str) -> None:
         at = bisect.bisect(self.error_slots, slot)
         self.error_slots.insert(at, slot)
         self.out.errors.insert(at, message)
+        if self.forked is not None:
+            self.forked.append((slot, message))
 
     def load(self, uid: str) -> tuple[list[Catalog], list[str]]:
         from gkcheck.sources.catalog import load_catalog

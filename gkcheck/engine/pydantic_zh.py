@@ -44,7 +44,7 @@ def describe(exc: ValidationError, what: str = "参数") -> str:
             extra = ""
             ctx = err.get("ctx") or {}
             if etype == "literal_error" and "expected" in ctx:
-                extra = f"（允许：{ctx['expected']}）"
+                extra = f"（允许：{_choices(str(ctx['expected']))}）"
             elif etype == "value_error" and err.get("msg"):
                 extra = f"（{err['msg'].removeprefix('Value error, ')}）"
             got = err.get("input")
@@ -54,3 +54,9 @@ def describe(exc: ValidationError, what: str = "参数") -> str:
     if more > 0:
         parts.append(f"另有{more}处错误")
     return "；".join(parts)
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'error', 'warning' or 'info'" as "error、warning、info"."""
+    parts = [p.strip().strip("'\"") for p in expected.replace(" or ", ", ").split(",")]
+    return "、".join(p for p in parts if p)

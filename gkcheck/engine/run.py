@@ -26,6 +26,7 @@ class Inputs:
     sources: Sources
     as_of: dt.date
     units: list[str]
+    jobs: int = 0  # processes for evaluating (0: one per processor, for large audits)
 
 
 def find_config(args) -> LoadedConfig:
@@ -85,7 +86,10 @@ def resolve_inputs(args) -> Inputs:
             if getattr(args, "unit", None):
                 raise ConfigError(msg, "--unit") from None
             raise ConfigError(msg, cfg.path or DEFAULT_CONFIG, "units") from None
-    return Inputs(cfg, pack, sources, as_of, units)
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 0:
+        raise ConfigError("--jobs 应为 0（按处理器数）或正整数", "--jobs")
+    return Inputs(cfg, pack, sources, as_of, units, jobs if jobs is not None else 0)
 
 
 def run_pipeline(inp: Inputs) -> tuple[AuditResult, Gathered]:
@@ -94,7 +98,7 @@ def run_pipeline(inp: Inputs) -> tuple[AuditResult, Gathered]:
     chosen = [u.id for u in select_units(inp.pack, inp.units)]
     gathered = gather(inp.pack, inp.sources, chosen, lazy=True)
     try:
-        result = evaluate(inp.pack, gathered.evidence, as_of=inp.as_of, units=inp.units or None)
+        result = evaluate(inp.pack, gathered.evidence, as_of=inp.as_of, units=inp.units or None, jobs=inp.jobs)
         gathered.finish()
     finally:
         gathered.close()

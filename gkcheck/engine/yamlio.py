@@ -110,7 +110,11 @@ def read_yaml(path: Path, error: type[GkError] = GkError):
         mark = exc.problem_mark or exc.context_mark
         where = f"第{mark.line + 1}行" if mark else None
         problem = exc.problem or "格式错误"
-        raise error(f"YAML 格式错误：{_zh_problem(problem, exc.context)}", path, where) from None
+        text = _zh_problem(problem, exc.context)
+        opened = exc.context_mark
+        if exc.context and "flow" in exc.context and opened and mark and opened.line != mark.line:
+            text += f"（第{opened.line + 1}行的括号可能未闭合）"
+        raise error(f"YAML 格式错误：{text}", path, where) from None
     except yaml.reader.ReaderError as exc:
         line = decoded[: exc.position].count("\n") + 1
         raise error(

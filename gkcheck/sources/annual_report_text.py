@@ -188,9 +188,13 @@ def trailing_cells(segment: str) -> list[str]:
         tokens.append(m.group(1))
         s = s[: m.start()].rstrip()
     if not tokens:
-        words = segment.split()
-        if 2 <= len(words) <= 12 and all(_WORD_CELL.match(w) for w in words):
-            return words
+        words: list[str] = []
+        for w in reversed(segment.split()):
+            if not _WORD_CELL.match(w) or len(words) == 16:  # 表四 has 15 cells
+                break
+            words.append(w)
+        if len(words) >= 2:
+            return words[::-1]
     return tokens[::-1]
 
 

@@ -81,7 +81,10 @@ def _checked(path: str | Path, base: str | Path | None) -> tuple[Path, str]:
 
 def _entry(values: dict[str, object], display: str, pos: SourcePos, what: str, date_what: str) -> LedgerEntry:
     """A LedgerEntry from field values; `what` names the record in messages."""
-    loc = pos.location().removeprefix(display).lstrip(":")
+    if pos.sheet is None and pos.row is not None:
+        loc = f"第{pos.row}行"  # a YAML ledger: the line the entry starts on
+    else:
+        loc = pos.location().removeprefix(display).lstrip(":")
     kind = _text(values.get("kind"))
     if not kind:
         raise SourceError(f"{what}缺少类型（kind / 类型）", display, loc)
