@@ -26,6 +26,11 @@ class Rows:
         # computed once: `where` asks for every row (a per-call scan made checks O(n²))
         return len({it.pos.file for it in self.items}) > 1
 
+    def keys(self, field: str) -> list[str]:
+        """`key(item.field(field))` of every row, in row order (worked out once per unit's
+        rows for all the rules that read them)."""
+        return field_keys(self.items, field)
+
     def where(self, item: CatalogItem) -> str:
         """"第12行" (with the file name when the unit has several catalog files)."""
         pos = item.pos
@@ -33,6 +38,22 @@ class Rows:
             return pos.location()
         text = f"第{pos.row}行"
         return f"{PurePath(pos.file).name} {text}" if self.several_files else text
+
+
+_field_keys: tuple[list[CatalogItem], dict[str, list[str]]] | None = None
+
+
+def field_keys(items: list[CatalogItem], field: str) -> list[str]:
+    """`key(it.field(field))` for every item, remembered while the same rows are asked
+    about (the rules of one unit run one after another)."""
+    global _field_keys
+    cached = _field_keys
+    if cached is None or len(cached[0]) != len(items) or any(a is not b for a, b in zip(cached[0], items)):
+        cached = _field_keys = (list(items), {})
+    by_field = cached[1]
+    if field not in by_field:
+        by_field[field] = [key(it.field(field)) for it in items]
+    return by_field[field]
 
 
 def rows_of(ctx: CheckContext) -> tuple[Rows | None, Outcome | None]:

@@ -250,7 +250,8 @@ def fields_complete(ctx: CheckContext, params: FieldsCompleteParams):
         yield problem
         return
     fields = params.fields
-    empty_everywhere = [f for f in fields if not any(key(it.field(f)) for it in rows.items)]
+    keys = {f: rows.keys(f) for f in fields}
+    empty_everywhere = [f for f in fields if not any(keys[f])]
     if len(rows.items) > 1:
         for f in empty_everywhere:
             yield failed(
@@ -263,8 +264,8 @@ def fields_complete(ctx: CheckContext, params: FieldsCompleteParams):
     else:
         per_row = fields
     bad = 0
-    for it in rows.items:
-        missing = [f for f in per_row if not key(it.field(f))]
+    for i, it in enumerate(rows.items):
+        missing = [f for f in per_row if not keys[f][i]]
         if missing:
             bad += 1
             yield failed(
@@ -327,10 +328,11 @@ def field_values(ctx: CheckContext, params: FieldValuesParams):
         return
     accepted = {f: frozenset(normalize(v) for v in vals) for f, vals in params.accepted.items()}
     outcomes: list[Outcome] = []
-    for it in rows.items:
+    keys = {f: rows.keys(f) for f in params.fields}
+    for i, it in enumerate(rows.items):
         for f in params.fields:
             value = it.field(f)
-            if not key(value):
+            if not keys[f][i]:
                 if params.empty == "fail":
                     where, record, ref = _cell(rows, it, f, value)
                     outcomes.append(failed(f"{where}：未填写{f}", ref, record=record))
@@ -434,15 +436,16 @@ def basis_cites_law(ctx: CheckContext, params: BasisParams):
     bad = 0
     for it in rows.items:
         value = it.basis
-        where = f"{rows.where(it)}（{label(it)}）"
         if not key(value):
             if params.empty == "fail":
                 bad += 1
+                where = f"{rows.where(it)}（{label(it)}）"
                 yield failed(f"{where}未填写公开依据", [item_ref(it)], record=item_record(it))
             continue
-        if find_citations(value, suffixes):
+        if _cites_law(value, suffixes):
             continue
         bad += 1
+        where = f"{rows.where(it)}（{label(it)}）"
         ref = [item_ref(it, quote=short(value, 80))]
         if vague_basis(value):
             msg = f"{where}的公开依据“{short(value)}”未写明具体法律法规（泛指不能作为依据）"
@@ -451,6 +454,12 @@ def basis_cites_law(ctx: CheckContext, params: BasisParams):
         yield failed(msg, ref, record=item_record(it))
     if not bad:
         yield passed(f"全部{len(rows.items)}行的公开依据均写明了法律法规或文件")
+
+
+@lru_cache(maxsize=16384)
+def _cites_law(value: str, suffixes: tuple[str, ...]) -> bool:
+    """Whether a 公开依据 cites a law (remembered: catalogs repeat the same few bases)."""
+    return bool(find_citations(value, suffixes))
 
 
 # --------------------------------------------------------------------------- catalog.no_duplicates
@@ -485,8 +494,9 @@ def no_duplicates(ctx: CheckContext, params: NoDuplicatesParams):
         yield problem
         return
     groups: dict[tuple[str, ...], list] = defaultdict(list)
-    for it in rows.items:
-        sig = tuple(key(it.field(f)) for f in params.fields)
+    cols = [rows.keys(f) for f in params.fields]
+    for i, it in enumerate(rows.items):
+        sig = tuple(c[i] for c in cols)
         if any(sig):
             groups[sig].append(it)
     dups = [g for g in groups.values() if len(g) > 1]

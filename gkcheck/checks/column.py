@@ -469,18 +469,27 @@ class HasPostParams(Params):
         return "且".join(conds)
 
 
-def _matches(post: Post, params: HasPostParams, rx: re.Pattern | None) -> bool:
+def _matches(
+    post: Post, params: HasPostParams, rx: re.Pattern | None, words: tuple[list[str], list[str]] | None = None
+) -> bool:
+    """Whether a post meets the rule's conditions; `words` are the keys of keywords_all
+    and keywords_any when already worked out (once per rule, not once per post)."""
     texts = [post.title]
     if params.search_body and post.body:
         texts.append(post.body)
     keys = [key(t) for t in texts]
-    if any(not any(key(w) in k for k in keys) for w in params.keywords_all):
+    all_keys, any_keys = words if words is not None else _word_keys(params)
+    if any(not any(w in k for k in keys) for w in all_keys):
         return False
-    if params.keywords_any and not any(key(w) in k for w in params.keywords_any for k in keys):
+    if params.keywords_any and not any(w in k for w in any_keys for k in keys):
         return False
     if rx is not None and not any(rx.search(normalize(t)) or rx.search(t) for t in texts):
         return False
     return True
+
+
+def _word_keys(params: HasPostParams) -> tuple[list[str], list[str]]:
+    return [key(w) for w in params.keywords_all], [key(w) for w in params.keywords_any]
 
 
 @check_kind("column.has_post", HasPostParams, needs="columns")
@@ -510,6 +519,7 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
     have = ctx.evidence.columns
     span = resolve(params.window, ctx.as_of, ctx.plan_year)
     rx = re.compile(params.title_pattern) if params.title_pattern else None
+    words = _word_keys(params)
     specs = params.specs()
     record = "、".join(s.name for s in specs)
     labels: list[str] = []
@@ -540,7 +550,7 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
             if post.url in seen:
                 continue
             seen.add(post.url)
-            if not _matches(post, params, rx):
+            if not _matches(post, params, rx, words):
                 if params.search_body and post.body is None and span.contains(post.date):
                     no_body += 1  # might match on its body, which was not crawled
                 continue

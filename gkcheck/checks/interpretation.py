@@ -228,11 +228,16 @@ def pair_documents(
     pairs = []
     for doc in documents:
         best: tuple[float, int, Post, str] | None = None
+        # A link (score 2) beats every title (at most 1): with a linked 解读 the titles
+        # need not be compared.
+        linked = {id(i) for i in interps if i.url != doc.url and (_links_to(doc, i) or _links_to(i, doc))}
         for interp in interps:
             if interp.url == doc.url:
                 continue
-            if _links_to(doc, interp) or _links_to(interp, doc):
+            if id(interp) in linked:
                 score, how = 2.0, "链接"
+            elif linked:
+                continue
             else:
                 score, how = title_score(doc, interp, threshold)
                 if score < threshold:

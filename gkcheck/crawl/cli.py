@@ -17,31 +17,35 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gkcheck.crawl.config import SitesConfig, load_sites, parse_sites
-from gkcheck.crawl.crawler import ERROR_ZH, CrawlStats, crawl
-from gkcheck.crawl.progress import make_progress
 from gkcheck.errors import ConfigError, GkError
+
+if TYPE_CHECKING:  # imported where used: every `gkcheck` command builds this parser
+    from gkcheck.crawl.config import SitesConfig
+    from gkcheck.crawl.crawler import CrawlStats
 
 DEFAULT_STORE = "gkcheck.db"
 
 
 @contextlib.contextmanager
-def demo_base(config_dir: str | Path, serve_fixtures: str | None) -> Iterator[str | None]:
+def demo_base(
+    config_dir: str | Path, serve_fixtures: str | None, config_file: str | Path | None = None
+) -> Iterator[str | None]:
     """Serve `serve_fixtures` (relative to `config_dir`) on 127.0.0.1 (a free port) for the
     duration of the block and yield its base URL; yield None if `serve_fixtures` is empty."""
     if not serve_fixtures:
         yield None
         return
-    from gkcheck.crawl.fixture_server import serve
-
     from gkcheck.config import DEFAULT_CONFIG, safe_path
+    from gkcheck.crawl.fixture_server import serve
 
     # like every path of gkcheck.yaml: relative ones may not leave the config's folder
     # (`../../etc` would put the machine's files on a local web server)
-    root = safe_path(Path(config_dir), serve_fixtures, Path(config_dir) / DEFAULT_CONFIG, "serve_fixtures")
+    shown = Path(config_file) if config_file else Path(config_dir) / DEFAULT_CONFIG
+    root = safe_path(Path(config_dir), serve_fixtures, shown, "serve_fixtures")
     if not root.is_dir():
-        raise ConfigError(f"演示网站文件夹不存在：{root}", Path(config_dir) / "gkcheck.yaml", "serve_fixtures")
+        raise ConfigError(f"演示网站文件夹不存在：{root}", shown, "serve_fixtures")
     with serve(root) as base:
         yield str(base)
 
@@ -70,6 +74,7 @@ def add_crawl_parser(subparsers):
 def resolve_crawl_config(config: str | None) -> tuple[SitesConfig, Path | None, Path, str | None]:
     """(sites, store from gkcheck.yaml or None, config folder, serve_fixtures) for a path
     that is a sites config or a gkcheck.yaml naming one."""
+    from gkcheck.crawl.config import load_sites, parse_sites
     from gkcheck.engine.yamlio import read_yaml
 
     path = Path(config or "gkcheck.yaml")
@@ -90,12 +95,16 @@ def resolve_crawl_config(config: str | None) -> tuple[SitesConfig, Path | None, 
 
 
 def run_crawl(args) -> int:
+    from gkcheck.crawl.crawler import crawl
+    from gkcheck.crawl.progress import make_progress
+
     sites, store_from_cfg, config_dir, fixtures = resolve_crawl_config(getattr(args, "config", None))
     store = Path(args.store) if getattr(args, "store", None) else (store_from_cfg or Path(DEFAULT_STORE))
     progress = make_progress(sys.stderr, quiet=getattr(args, "quiet", False))
     base = getattr(args, "base", None)
     try:
-        with demo_base(config_dir, None if base else fixtures) as served:
+        config_file = Path(getattr(args, "config", None) or "gkcheck.yaml")
+        with demo_base(config_dir, None if base else fixtures, config_file) as served:
             stats = crawl(
                 sites,
                 store,
@@ -118,6 +127,8 @@ def run_crawl(args) -> int:
 
 
 def _report(stats: CrawlStats, store: Path, quiet: bool) -> None:
+    from gkcheck.crawl.crawler import ERROR_ZH
+
     out = sys.stdout
     if quiet:
         out.write(f"抓取结束：{stats.summary_zh()}\n")

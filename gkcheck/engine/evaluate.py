@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from gkcheck import __version__
 from gkcheck.checks.registry import CheckContext, Outcome, get_kind
 from gkcheck.report.scores import DEFAULT_WEIGHTS
 from gkcheck.engine.pack import Pack
-from gkcheck.engine.parallel import chunks, plan_jobs, run_chunks
+from gkcheck.engine.parallel import chunks, plan_jobs, run_parts
 from gkcheck.errors import GkError
 from gkcheck.model import AuditResult, Finding, Rule, Unit, UnitEvidence, UnitSummary
 from gkcheck.model.finding import STATUSES
 
 log = logging.getLogger(__name__)
+
+# Units evaluated between two hand-overs of findings (to the parent, when parallel).
+BATCH_UNITS = 50
 
 
 def select_units(pack: Pack, selectors: list[str] | None) -> list[Unit]:
@@ -59,10 +62,11 @@ def evaluate(
     is_late = {r.id: get_kind(r.check).late for r in pack.rules if r.check}
     rule_tasks = {r.id: tuple(t for n in r.tasks if (t := pack.task(n)) is not None) for r in pack.rules}
 
-    def run_units(some: Sequence[Unit]) -> tuple[list[Finding], list[str]]:
+    def run_units(some: Sequence[Unit]) -> Iterator[tuple[list[Finding], list[str]]]:
+        """(findings, check errors) of `some`, a batch of units at a time."""
         findings: list[Finding] = []
         check_errors: list[str] = []
-        for unit in some:
+        for n, unit in enumerate(some, 1):
             ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
             unit_findings: list[Finding] = []
             early = [r for r in applies[unit.id] if not is_late[r.id]]
@@ -82,26 +86,29 @@ def evaluate(
                     )
                     unit_findings += run_rule(pack, rule, ctx, check_errors)
             findings += unit_findings
-        return findings, check_errors
+            if n % BATCH_UNITS == 0 or n == len(some):
+                yield findings, check_errors
+                findings, check_errors = [], []
 
+    findings: list[Finding] = []
     n_jobs = plan_jobs(jobs, len(chosen)) if jobs != 1 else 1
     if n_jobs == 1:
-        findings, check_errors = run_units(chosen)
-        run_errors += check_errors
+        batches = [(run_units(chosen), None)]
     else:
-        findings = []
-        parts = run_chunks(
+        batches = run_parts(
             run_units,
             chunks(chosen, n_jobs),
             child_state=getattr(evidence, "child_state", None),
             after_fork=getattr(evidence, "after_fork", None),
         )
-        for (part_findings, check_errors), state in parts:
-            findings += part_findings
+    for part, state in batches:
+        for batch_findings, check_errors in part:
+            findings += batch_findings
             run_errors += check_errors
-            if state is not None:
-                evidence.merge_child_state(state)
+        if state is not None:
+            evidence.merge_child_state(state)
 
+    tasks_file = _tasks_file(pack)  # one look at the disk, not one per task
     result = AuditResult(
         version=__version__,
         pack=pack.id,
@@ -111,7 +118,7 @@ def evaluate(
         generated_at=dt.datetime.now().replace(microsecond=0),
         units=_summaries(chosen, findings),
         findings=findings,
-        tasks=[_task_dict(pack, t) for t in pack.tasks],
+        tasks=[_task_dict(pack, t, tasks_file) for t in pack.tasks],
         requirements=[
             {"id": r.id, "title": r.title, "text": r.text, "deadline": r.deadline.isoformat() if r.deadline else None}
             for r in pack.requirements
@@ -179,7 +186,7 @@ def _summaries(units: list[Unit], findings: list[Finding]) -> list[UnitSummary]:
     return [UnitSummary(id=u.id, name=u.name, kind=u.kind, counts=counts[u.id]) for u in units]
 
 
-def _task_dict(pack: Pack, t) -> dict:
+def _task_dict(pack: Pack, t, tasks_file: str | None = None) -> dict:
     return {
         "number": t.number,
         "section": t.section,
@@ -189,7 +196,8 @@ def _task_dict(pack: Pack, t) -> dict:
         "deadline_text": t.deadline_text,
         "lead": [pack.index.units[u].name for u in pack.index.expand_all(t.lead)],
         "cooperating": [pack.index.units[u].name for u in pack.index.expand_all(t.cooperating)],
-        "file": _tasks_file(pack),  # where the task is defined (SARIF locations point there)
+        # where the task is defined (SARIF locations point there)
+        "file": tasks_file if tasks_file is not None else _tasks_file(pack),
     }
 
 

@@ -215,7 +215,7 @@ def crawl_for_audit(inp: Inputs, args) -> None:
         if not units:
             return
     store = inp.sources.store or Path("gkcheck.db")
-    with demo_base(inp.config.base, inp.config.cfg.serve_fixtures) as served:
+    with demo_base(inp.config.base, inp.config.cfg.serve_fixtures, inp.config.path) as served:
         crawl(
             sites,
             store,

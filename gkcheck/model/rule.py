@@ -20,7 +20,7 @@ class Rule(BaseModel):
     tasks: list[int] = Field(default_factory=list)
     requirements: list[str] = Field(default_factory=list)  # general requirement ids (G1 …)
     severity: Severity = "error"
-    weight: float | None = None  # scoring weight; default by severity
+    weight: float | None = Field(default=None, ge=0)  # scoring weight; default by severity
     with_: dict[str, Any] = Field(default_factory=dict, alias="with")
     basis: str = ""
     fix: str = ""

@@ -11,7 +11,13 @@ from pathlib import Path
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import Catalog
 from gkcheck.sources.catalog_headers import HEADER_HINT, HEADER_SCAN_ROWS, find_header
-from gkcheck.sources.catalog_table import MAX_ITEMS, TableRow, build_items, title_and_updated, too_many_rows
+from gkcheck.sources.catalog_table import (
+    MAX_ITEMS,
+    TableRow,
+    build_items,
+    title_and_updated,
+    too_many_rows,
+)
 
 
 def read_csv(path: Path, display: str) -> Catalog:

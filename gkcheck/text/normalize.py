@@ -69,7 +69,10 @@ def normalize(text: str | None) -> str:
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_INVISIBLE).translate(_UNIFY)
-    return _WHITESPACE.sub("", text).lower()
+    text = _WHITESPACE.sub("", text).lower()
+    # Removing a space can join a letter to the combining mark NFKC split off a spacing
+    # accent ("C¸" -> "c" + U+0327): compose again, so that normalize is idempotent.
+    return unicodedata.normalize("NFC", text)
 
 
 @lru_cache(maxsize=65536)
@@ -78,7 +81,8 @@ def key(text: str | None) -> str:
     mark or symbol (brackets, quotes, 、, ■, √, ●), keeping letters and digits."""
     text = normalize(text)
     text = _LEADING_NUMBER.sub("", text, count=1)
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+    return unicodedata.normalize("NFC", kept)  # a dropped mark may have split a letter from its accent
 
 
 def similarity(a: str | None, b: str | None) -> float:
