@@ -4,60 +4,16 @@ as an uninterrupted crawl: the same posts, pages, bodies and columns, nothing tw
 import json
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from gkcheck.crawl.config import load_sites
 from gkcheck.crawl.crawler import crawl
 from gkcheck.crawl.fixture_server import Fault, serve
 
-REPO = Path(__file__).resolve().parents[1]
-SITES = REPO / "fixtures" / "sites"
-CONFIG = REPO / "fixtures" / "sites.yaml"
+from crawl_helpers import CONFIG, REPO, SITES, count_pages, crawl_cmd, snapshot
+
 UNIT = "市民政局"
-
-
-def _count_pages(store: Path) -> int:
-    if not store.exists():
-        return 0
-    try:
-        con = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=1)
-        try:
-            return con.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
-def _snapshot(store: Path) -> dict:
-    con = sqlite3.connect(store)
-    try:
-        crawl_id = con.execute("SELECT MAX(id) FROM crawls").fetchone()[0]
-        q = lambda sql, *a: sorted(con.execute(sql, a).fetchall())
-        return {
-            "crawls": q("SELECT status FROM crawls"),
-            "posts": q("SELECT unit, column_name, url, title, date, date_how, first_crawl, last_crawl FROM posts"),
-            "sightings": q(
-                "SELECT p.unit, p.column_name, p.url, s.position, s.page_url FROM sightings s "
-                "JOIN posts p ON p.id = s.post_id WHERE s.crawl_id=?",
-                crawl_id,
-            ),
-            "pages": q("SELECT url, kind, unit, column_name, status, bytes, error_kind FROM pages WHERE crawl_id=?", crawl_id),
-            "bodies": q("SELECT url, status, error_kind, title, date, text, links, attachments FROM bodies"),
-            "columns": q("SELECT unit, name, url, status, error, pages, posts FROM columns WHERE crawl_id=?", crawl_id),
-            "contents": q("SELECT url, etag, length(text_z) > 0 FROM contents"),
-            "files": q("SELECT url, kind, method, status, error_kind FROM files"),
-        }
-    finally:
-        con.close()
-
-
-def _cli(base: str, store: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "gkcheck.crawl", str(CONFIG), "--base", base, "--store", str(store),
-            "-q", "--delay", "0", *extra]  # fmt: skip
 
 
 def test_killed_crawl_resumes_to_the_same_store(tmp_path):
@@ -67,17 +23,17 @@ def test_killed_crawl_resumes_to_the_same_store(tmp_path):
     with serve(SITES, faults=[Fault("/mzj/*", "slow", delay=0.03)]) as base:
         server = base.server
         proc = subprocess.Popen(
-            _cli(base, killed, "--unit", UNIT), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            crawl_cmd(base, killed, "--unit", UNIT), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         deadline = time.monotonic() + 40
-        while _count_pages(killed) < 25:
+        while count_pages(killed) < 25:
             assert proc.poll() is None, f"the crawl ended before it could be killed: {proc.communicate()}"
             assert time.monotonic() < deadline, "the crawl made no progress"
             time.sleep(0.01)
         proc.kill()  # SIGKILL: no cleanup of any kind
         proc.wait(timeout=10)
         assert proc.returncode == -9
-        at_kill = _count_pages(killed)
+        at_kill = count_pages(killed)
         assert 25 <= at_kill < 70
         con = sqlite3.connect(killed)
         assert con.execute("SELECT status FROM crawls").fetchall() == [("running",)]
@@ -87,7 +43,7 @@ def test_killed_crawl_resumes_to_the_same_store(tmp_path):
         server.requests.clear()
         stats_file = tmp_path / "resume.json"
         done = subprocess.run(
-            _cli(base, killed, "--resume", "--stats", str(stats_file)), check=False, cwd=REPO, capture_output=True, timeout=60
+            crawl_cmd(base, killed, "--resume", "--stats", str(stats_file)), check=False, cwd=REPO, capture_output=True, timeout=60
         )
         assert done.returncode == 0, done.stderr.decode()
         resumed = json.loads(stats_file.read_text(encoding="utf-8"))
@@ -96,7 +52,7 @@ def test_killed_crawl_resumes_to_the_same_store(tmp_path):
         server.requests.clear()
         stats = crawl(load_sites(CONFIG), whole, base=base, units=[UNIT], delay=0)
 
-    a, b = _snapshot(killed), _snapshot(whole)
+    a, b = snapshot(killed), snapshot(whole)
     assert a["crawls"] == b["crawls"] == [("done",)]
     for key in ("posts", "sightings", "pages", "bodies", "columns", "contents", "files"):
         assert a[key] == b[key], key

@@ -150,6 +150,21 @@ def _page_key(url: str) -> str:
     return f"{base}?{query}" if query else base
 
 
+def _interleave(jobs: list[tuple], host) -> list[tuple]:
+    """Jobs taken one host at a time in turn (each host's own order kept), so the pool's
+    workers spread over all hosts instead of queueing on one host's politeness limit."""
+    by_host: dict[str, deque] = {}
+    for job in jobs:
+        by_host.setdefault(host(job), deque()).append(job)
+    out: list[tuple] = []
+    queues = list(by_host.values())
+    while queues:
+        for q in queues:
+            out.append(q.popleft())
+        queues = [q for q in queues if q]
+    return out
+
+
 def _select(sites: SitesConfig, units: list[str] | None, unit_names: dict[str, str] | None) -> list[UnitSites]:
     if not units:
         return list(sites.units)
@@ -258,7 +273,7 @@ class _Run:
         if self.progress is not None:
             self.progress.start(len(jobs))
         hosts = max(1, len({host_of(c.url) for _, c in jobs}))
-        workers = max(2, min(32, hosts * self.fetcher.concurrency + 1))
+        workers = max(2, min(64, hosts * self.fetcher.concurrency + 1))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gkcrawl")
         try:
             listed = self._run_all(pool, [(self._column_job, job) for job in jobs])
@@ -271,8 +286,9 @@ class _Run:
                         bodies.append((unit, column, item))
             if self.progress is not None and hasattr(self.progress, "bodies"):
                 self.progress.bodies(len(bodies))
+            bodies = _interleave(bodies, lambda job: host_of(job[2].url))
             self._run_all(pool, [(self._body_job, job) for job in bodies])
-            files = self._file_jobs(units)
+            files = _interleave(self._file_jobs(units), lambda job: host_of(job[2]))
             if self.progress is not None and hasattr(self.progress, "files") and files:
                 self.progress.files(len(files))
             self._run_all(pool, [(self._file_job, job) for job in files])

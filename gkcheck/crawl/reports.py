@@ -67,30 +67,63 @@ def reports_from_store(
 ) -> dict[str, list[AnnualReportDoc] | None]:
     """unit id -> its annual reports found in the store (None: its report column could
     not be read and showed no report), for every unit with a report column."""
-    ids = unit_ids(sites, unit_names)
-    path = Path(store_path)
-    store = Store(path, create=False) if path.exists() else None
-    out: dict[str, list[AnnualReportDoc] | None] = {}
+    reader = StoreReports(store_path, sites, unit_names)
     try:
-        for uid, unit in zip(ids, sites.units):
-            for col in unit.columns:
-                if not is_report_column(col.name):
-                    continue
-                docs, complete = _column_reports(store, unit.unit, col.name)
-                have = out.get(uid)
-                if docs or complete:
-                    out[uid] = [*(have or []), *docs]
-                elif uid not in out:
-                    out[uid] = None
-    except sqlite3.DatabaseError as exc:
-        raise SourceError(f"抓取数据库读取失败（{exc}）；文件未做任何改动", path) from None
+        out: dict[str, list[AnnualReportDoc] | None] = {}
+        for uid in reader.unit_ids:
+            found, docs = reader.reports(uid)
+            if found:
+                out[uid] = docs
+        return out
     finally:
-        if store is not None:
-            store.close()
-    return out
+        reader.close()
 
 
-def _column_reports(store: Store | None, unit: str, name: str) -> tuple[list[AnnualReportDoc], bool]:
+class StoreReports:
+    """`reports_from_store` one unit at a time (`reports(uid)`), so that a large audit
+    reads each unit's reports when it checks the unit, in whichever process does."""
+
+    def __init__(self, store_path: str | Path, sites: SitesConfig, unit_names: dict[str, str]):
+        ids = unit_ids(sites, unit_names)
+        self.path = Path(store_path)
+        self._entries: dict[str, list] = {}  # unit id -> its sites-config entries, in order
+        for uid, unit in zip(ids, sites.units):
+            self._entries.setdefault(uid, []).append(unit)
+        self.unit_ids = list(self._entries)
+        self.store = Store(self.path, create=False) if self.path.exists() else None
+        self._files: dict[str | None, dict[str, dict]] = {}  # crawl base -> Store.files(base)
+
+    def reports(self, uid: str) -> tuple[bool, list[AnnualReportDoc] | None]:
+        """(whether the unit has a report column, its reports or None as above)."""
+        found, out = False, None
+        try:
+            for unit in self._entries.get(uid, []):
+                for col in unit.columns:
+                    if not is_report_column(col.name):
+                        continue
+                    docs, complete = _column_reports(self.store, unit.unit, col.name, self._files)
+                    if docs or complete:
+                        out = [*(out or []), *docs]
+                    found = True
+        except sqlite3.DatabaseError as exc:
+            raise SourceError(f"抓取数据库读取失败（{exc}）；文件未做任何改动", self.path) from None
+        return found, out
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def after_fork(self) -> None:
+        """In a forked process: a connection of its own (the inherited one is left alone)."""
+        if self.store is not None:
+            self._inherited = self.store
+            self.store = Store(self.path, create=False)
+
+
+def _column_reports(
+    store: Store | None, unit: str, name: str, files_by_base: dict | None = None
+) -> tuple[list[AnnualReportDoc], bool]:
     """(reports of one column, whether the column was read completely)."""
     row = store.latest_column(unit, name) if store is not None else None
     if row is None:
@@ -98,7 +131,12 @@ def _column_reports(store: Store | None, unit: str, name: str) -> tuple[list[Ann
     from gkcheck.crawl.evidence import _post
 
     docs = []
-    files = store.files(row["base"])
+    if files_by_base is None:
+        files = store.files(row["base"])
+    else:
+        if row["base"] not in files_by_base:
+            files_by_base[row["base"]] = store.files(row["base"])
+        files = files_by_base[row["base"]]
     for r in store.column_posts(row["crawl_id"], unit, name, base=row["base"]):
         year = report_year(r["title"])
         if year is None:

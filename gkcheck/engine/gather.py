@@ -68,6 +68,7 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
         self.base = base
         self.catalogs: _CatalogPlan | None = None
         self.columns = None  # gkcheck.crawl.evidence.StoreColumns
+        self.reports = None  # gkcheck.crawl.reports.StoreReports
 
     def __getitem__(self, uid: str) -> UnitEvidence:
         ev = self.base[uid]
@@ -79,6 +80,10 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
                 update["catalog_errors"] = [*ev.catalog_errors, *errors]
         if self.columns is not None and uid in self.columns.unit_ids:
             update["columns"] = self.columns.columns(uid)
+        if self.reports is not None:
+            found, docs = self.reports.reports(uid)
+            if found and docs is not None:  # the crawl's reports come before those of report files
+                update["annual_reports"] = [*docs, *(ev.annual_reports or [])]
         return ev.model_copy(update=update) if update else ev
 
     def __iter__(self) -> Iterator[str]:
@@ -99,8 +104,9 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
     def after_fork(self) -> None:
         """In a forked process: a connection of its own to the store, and a fresh list
         of what it reads."""
-        if self.columns is not None:
-            self.columns.after_fork()
+        for reader in (self.columns, self.reports):
+            if reader is not None:
+                reader.after_fork()
         if self.catalogs is not None:
             self.catalogs.forked = []
 
@@ -119,8 +125,9 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
         plan.read |= state["read"]
 
     def close(self) -> None:
-        if self.columns is not None:
-            self.columns.close()
+        for reader in (self.columns, self.reports):
+            if reader is not None:
+                reader.close()
 
 
 class _CatalogPlan:
@@ -228,7 +235,7 @@ def _gather(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_
 
         sites = load_sites(sources.sites)  # read once for both (a province's runs to megabytes)
         _gather_columns(pack, sources, out, wanted, lazy_ev, sites)
-        _gather_store_reports(pack, sources, out, wanted, sites)
+        _gather_store_reports(pack, sources, out, wanted, sites, lazy_ev)
     if sources.reports:
         _gather_reports(pack, sources, out, wanted)
     if sources.history:
@@ -278,7 +285,7 @@ def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[st
 
 
 def _gather_ledgers(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
-    from gkcheck.sources.ledger import ledger_unit, load_ledger
+    from gkcheck.sources.ledger import read_ledger
 
     # A ledger source is configured: a unit that submitted nothing has an empty ledger
     # (the plan requires every unit to keep one), not a missing one.
@@ -287,8 +294,7 @@ def _gather_ledgers(pack: Pack, sources: Sources, out: Gathered, wanted: set[str
     for path in expand_files(sources.ledgers, LEDGER_SUFFIXES):
         shown = display_path(path, sources.base)
         try:
-            declared = ledger_unit(path)
-            entries = load_ledger(path, base=sources.base)
+            declared, entries = read_ledger(path, base=sources.base)
         except GkError as exc:
             out.errors.append(exc.render())
             continue
@@ -311,14 +317,19 @@ def _gather_columns(
     lazy_ev.columns = StoreColumns(store, sites, pack.index.names_to_ids())
 
 
-def _gather_store_reports(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], sites=None) -> None:
+def _gather_store_reports(
+    pack: Pack, sources: Sources, out: Gathered, wanted: set[str], sites=None, lazy_ev: LazyEvidence | None = None
+) -> None:
     """Annual reports found by the crawl in each unit's 年度报告 column (before any
-    file-based reports, which are added after them)."""
+    file-based reports, which are added after them); with `lazy_ev`, read unit by unit."""
     from gkcheck.crawl.config import load_sites
-    from gkcheck.crawl.reports import reports_from_store
+    from gkcheck.crawl.reports import StoreReports, reports_from_store
 
     sites = sites if sites is not None else load_sites(sources.sites)
     store = sources.store or Path("gkcheck.db")
+    if lazy_ev is not None:
+        lazy_ev.reports = StoreReports(store, sites, pack.index.names_to_ids())
+        return
     for uid, docs in reports_from_store(store, sites, pack.index.names_to_ids()).items():
         if uid in out.evidence and docs is not None:
             out.evidence[uid].annual_reports = [*(out.evidence[uid].annual_reports or []), *docs]

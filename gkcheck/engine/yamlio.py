@@ -21,7 +21,14 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _construct_mapping(loader, node, deep=False):
+    # The common case, plain text keys, is checked on the nodes: such a key is its text.
+    texts = [k.value for k, _ in node.value if type(k) is yaml.ScalarNode and k.tag == _STR_TAG]
+    if len(texts) == len(node.value) and len(set(texts)) == len(texts):
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
     seen: dict = {}
     for key_node, _ in node.value:
         if key_node.tag == _MERGE_TAG:

@@ -68,16 +68,18 @@ def build_items(
     has_level1 = any(c.kind == "text" and c.field == "一级事项" for c in layout.columns)
     first_col = min((c.index for c in layout.columns), default=0)
     block_level1 = ""
+    width = layout.width
     for row in rows[layout.first_data:]:
-        cells = (row.cells + [""] * layout.width)[: layout.width]
-        own = (row.own + [True] * layout.width)[: layout.width]
+        cells = row.cells if len(row.cells) == width else (row.cells + [""] * width)[:width]
+        own = row.own if len(row.own) == width else (row.own + [True] * width)[:width]
         owned = [(i, t) for i, (t, o) in enumerate(zip(cells, own)) if o and t]
         if not owned or row.wide_merge or _is_note(owned, first_col):
             block_level1 = ""  # a blank or note line ends the 一级事项 block
             continue
         item = _item(row.number, cells, layout, path, sheet, warnings)
         if has_level1:
-            item.level1 = item.level1 or block_level1
+            if not item.level1 and block_level1:
+                item.level1 = block_level1  # carried down over its block
             block_level1 = item.level1
         items.append(item)
     return items, warnings

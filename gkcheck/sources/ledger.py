@@ -50,6 +50,22 @@ def load_ledger(path: str | Path, base: str | Path | None = None) -> list[Ledger
         raise SourceError(f"无法读取文件（{exc.strerror or exc}）", display) from None
 
 
+def read_ledger(path: str | Path, base: str | Path | None = None) -> tuple[str | None, list[LedgerEntry]]:
+    """`(ledger_unit(path), load_ledger(path, base))`, with a YAML ledger parsed once
+    instead of twice (the same results and the same errors, in the same order)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".yaml", ".yml"):
+        return ledger_unit(path), load_ledger(path, base)
+    _checked(path, None)
+    data = read_yaml(p, SourceError)
+    unit = data.get("unit") if isinstance(data, dict) else None
+    p, display = _checked(path, base)
+    try:
+        return _text(unit) or None, _yaml_entries(p, display, data)
+    except OSError as exc:
+        raise SourceError(f"无法读取文件（{exc.strerror or exc}）", display) from None
+
+
 def ledger_unit(path: str | Path, base: str | Path | None = None) -> str | None:
     """The unit a ledger declares (`unit:` in YAML, a 单位：… line above an xlsx header)."""
     p, display = _checked(path, base)
@@ -114,8 +130,9 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _yaml_entries(path: Path, display: str) -> list[LedgerEntry]:
-    data = read_yaml(path, SourceError)
+def _yaml_entries(path: Path, display: str, data: object = None) -> list[LedgerEntry]:
+    if data is None:
+        data = read_yaml(path, SourceError)
     if not isinstance(data, dict) or "entries" not in data:
         raise SourceError("台账文件应为键值映射，包含 unit 和 entries（台账条目列表）", display)
     unknown = [k for k in data if k not in ("unit", "title", "entries")]
