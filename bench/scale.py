@@ -7,9 +7,10 @@ Zoucheng rule set) and kept in the work folder; generation is not timed. Then
     python -m gkcheck.cli check --config PROVINCE/gkcheck.yaml --format json --output result.json
 
 runs in a child process, timed from start to exit. Printed per size: wall time, CPU time
-(user + system, all processes of the run), peak memory (the largest sum of the resident
-sizes of the run's processes, sampled every 20 ms, and the largest single process as the
-kernel counts it), findings and findings per second; then the time ratio of every pair
+(user + system, all processes of the run), peak memory (the largest sum of the
+proportional set sizes of the run's processes, sampled every 50 ms, so that pages forked
+workers share with the parent count once; and the largest single process's resident
+size as the kernel counts it), findings and findings per second; then the time ratio of every pair
 of sizes ten times apart (target: no more than 11).
 
     python bench/scale.py                    # 1000, 2000, 5000, 10000 units
@@ -47,7 +48,7 @@ class Run:
     units: int
     wall: float
     cpu: float
-    peak_mb: float  # largest sum over the run's processes (sampled)
+    peak_mb: float  # largest sum of the PSS of the run's processes (sampled)
     max_proc_mb: float  # largest single process (kernel's count)
     findings: int
     exit_code: int
@@ -75,8 +76,11 @@ def province(workdir: Path, units: int, all_rules: bool, regen: bool) -> Path:
     return root
 
 
-def _tree_rss(proc) -> float:
-    """Resident bytes of a process and all its children (psutil), 0 if it is gone."""
+def _tree_memory(proc) -> float:
+    """Memory of a process and all its children, in bytes: the sum of their proportional
+    set sizes (PSS: a page shared by n processes counts 1/n in each, so the pages forked
+    workers share with their parent are counted once), or of their resident sizes where
+    PSS is not available. 0 if the process is gone."""
     import psutil
 
     total = 0
@@ -86,7 +90,8 @@ def _tree_rss(proc) -> float:
         return 0.0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            info = p.memory_full_info()
+            total += getattr(info, "pss", info.rss)
         except psutil.Error:
             pass
     return float(total)
@@ -109,8 +114,8 @@ def run_check(root: Path, units: int, jobs: int | None) -> Run:
     def sample():
         p = psutil.Process(child.pid)
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(p))
-            done.wait(0.02)
+            peak[0] = max(peak[0], _tree_memory(p))
+            done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
