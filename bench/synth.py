@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.synth_text import (  # noqa: E402
+from bench.synth_text import (
     COLUMNS,
     Row,
     catalog_rows,
@@ -42,10 +42,10 @@ from bench.synth_text import (  # noqa: E402
     ledger_entries,
     policy_pairs,
 )
-from gkcheck.crawl.body import Body  # noqa: E402
-from gkcheck.crawl.extract import ListItem  # noqa: E402
-from gkcheck.crawl.store import PageRecord, Store  # noqa: E402
-from gkcheck.engine.pack import Pack, load_pack  # noqa: E402
+from gkcheck.crawl.body import Body
+from gkcheck.crawl.extract import ListItem
+from gkcheck.crawl.store import PageRecord, Store
+from gkcheck.engine.pack import Pack, load_pack
 
 SHIPPED = REPO / "rules" / "zoucheng-2024"
 NATIONAL = REPO / "rules" / "national"

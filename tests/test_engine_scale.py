@@ -254,7 +254,7 @@ def test_several_processes_give_the_same_result_as_one(province, monkeypatch):
 
 
 def test_chunks_cover_every_item_once_in_order():
-    for n in range(0, 30):
+    for n in range(30):
         for parts in range(1, 6):
             got = parallel.chunks(list(range(n)), parts)
             assert [x for p in got for x in p] == list(range(n))

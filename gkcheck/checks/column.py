@@ -38,7 +38,6 @@ from gkcheck.model import Column, Post
 from gkcheck.text.normalize import key, normalize
 
 
-
 def _one_or_many(value):
     """Let a rule write a single column (`columns: 通知公告`) where a list is expected."""
     if isinstance(value, (str, dict)) and value != "all":

@@ -96,20 +96,20 @@ def _post_fields(row: dict, files: dict[str, dict] | None = None) -> dict:
             own = next((a for a in attachments if a["url"] == row["url"]), None)
             if own is not None:
                 body_status, body_error = own.get("status"), own.get("error")
-    return dict(
-        title=row["title"],
-        url=row["url"],
-        date=_post_date(row),
-        first_seen=_datetime(row["first_seen"]),
-        last_seen=_datetime(row["last_seen"]),
+    return {
+        "title": row["title"],
+        "url": row["url"],
+        "date": _post_date(row),
+        "first_seen": _datetime(row["first_seen"]),
+        "last_seen": _datetime(row["last_seen"]),
         # text fetched earlier is not shown when the latest fetch failed
-        body=row["body"] if has_body and not body_error and not skipped else None,
-        body_status=body_status,
-        body_error=body_error,
-        body_skipped=skipped,
-        links=_json_list(row["links"]) if has_body else [],
-        attachments=attachments,
-    )
+        "body": row["body"] if has_body and not body_error and not skipped else None,
+        "body_status": body_status,
+        "body_error": body_error,
+        "body_skipped": skipped,
+        "links": _json_list(row["links"]) if has_body else [],
+        "attachments": attachments,
+    }
 
 
 def unit_ids(sites: SitesConfig, unit_names: dict[str, str]) -> list[str]:

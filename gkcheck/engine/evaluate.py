@@ -12,12 +12,20 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from gkcheck import __version__
 from gkcheck.checks.registry import CheckContext, Outcome, get_kind
-from gkcheck.report.scores import DEFAULT_WEIGHTS
 from gkcheck.engine.pack import Pack
 from gkcheck.engine.parallel import chunks, plan_jobs, run_parts
 from gkcheck.errors import GkError
-from gkcheck.model import AuditResult, EvidenceRef, Finding, Rule, Unit, UnitEvidence, UnitSummary
+from gkcheck.model import (
+    AuditResult,
+    EvidenceRef,
+    Finding,
+    Rule,
+    Unit,
+    UnitEvidence,
+    UnitSummary,
+)
 from gkcheck.model.finding import STATUSES
+from gkcheck.report.scores import DEFAULT_WEIGHTS
 
 log = logging.getLogger(__name__)
 

@@ -79,10 +79,10 @@ if getattr(yaml, "__with_libyaml__", False):
 def _load(text: str):
     if _FastUniqueKeyLoader is not None:
         try:
-            return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - CSafeLoader subclass
-        except Exception:  # noqa: BLE001 - the pure-Python loader below gives the message
+            return yaml.load(text, Loader=_FastUniqueKeyLoader)  # a CSafeLoader subclass
+        except Exception:  # noqa: BLE001, S110 - the pure-Python loader below gives the message
             pass
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
 
 
 def compose_yaml(text: str):
@@ -91,7 +91,7 @@ def compose_yaml(text: str):
     if _FastUniqueKeyLoader is not None:
         try:
             return yaml.compose(text, Loader=yaml.CSafeLoader)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001, S110 - composed again below
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)
 

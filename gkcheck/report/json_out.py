@@ -32,8 +32,7 @@ def write_json(result: AuditResult, fh: BinaryIO) -> None:
     if not _floats_print_alike(result):
         fh.write(render_json(result))
         return
-    for part in _json_parts(result):
-        fh.write(part.encode("utf-8"))
+    fh.writelines(part.encode("utf-8") for part in _json_parts(result))
 
 
 # The same text as json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), made
@@ -50,7 +49,7 @@ def _json_parts(result: AuditResult):
     text = shell.model_dump_json(indent=2, by_alias=True)
     for k in _LIST_KEYS:
         marker = f'\n  "{k}": []'
-        head, sep, text = text.partition(marker)
+        head, _, text = text.partition(marker)
         yield head
         items = getattr(result, k)
         if not items:

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
+from pydantic import TypeAdapter
 
 from gkcheck.errors import CatalogError
-from gkcheck.model.catalog import FIELD_ATTRS, CatalogItem, SourcePos
+from gkcheck.model.catalog import FIELD_ATTRS, CatalogItem
 from gkcheck.sources.catalog_headers import MARKS, HeaderLayout
 from gkcheck.sources.datecells import parse_date
 
@@ -63,7 +64,7 @@ def build_items(
     rows: list[TableRow], layout: HeaderLayout, path: str, sheet: str | None
 ) -> tuple[list[CatalogItem], list[str]]:
     """Items and reading notes for the rows below `layout`'s header."""
-    items: list[CatalogItem] = []
+    fields: list[dict] = []
     warnings: list[str] = []
     has_level1 = any(c.kind == "text" and c.field == "一级事项" for c in layout.columns)
     first_col = min((c.index for c in layout.columns), default=0)
@@ -76,19 +77,31 @@ def build_items(
         if not owned or row.wide_merge or _is_note(owned, first_col):
             block_level1 = ""  # a blank or note line ends the 一级事项 block
             continue
-        item = _item(row.number, cells, layout, path, sheet, warnings)
+        item = _item_fields(row.number, cells, layout, path, sheet, warnings)
         if has_level1:
-            if not item.level1 and block_level1:
-                item.level1 = block_level1  # carried down over its block
-            block_level1 = item.level1
-        items.append(item)
+            if not item.get("level1") and block_level1:
+                item["level1"] = block_level1  # carried down over its block
+            block_level1 = item.get("level1", "")
+        fields.append(item)
+    # validated all at once: about twice as fast as one CatalogItem(...) per row
+    items = _ITEMS.validate_python(fields)
     return items, warnings
+
+
+_ITEMS = TypeAdapter(list[CatalogItem])
 
 
 def _item(
     number: int, cells: list[str], layout: HeaderLayout, path: str, sheet: str | None, warnings: list[str]
 ) -> CatalogItem:
     """One row's item: text columns joined, √ marks resolved into values."""
+    return CatalogItem(**_item_fields(number, cells, layout, path, sheet, warnings))
+
+
+def _item_fields(
+    number: int, cells: list[str], layout: HeaderLayout, path: str, sheet: str | None, warnings: list[str]
+) -> dict:
+    """The fields of `_item(...)`, to be validated as a CatalogItem."""
     where = f"工作表「{sheet}」" if sheet else ""
     values: dict[str, list[str]] = {}
     seq = None
@@ -121,8 +134,8 @@ def _item(
     fields = {FIELD_ATTRS[k]: JOIN.join(v) for k, v in values.items()}
     if "channels" in fields:
         fields["channels"] = checked_channels(fields["channels"])
-    pos = SourcePos(file=path, sheet=sheet, row=number)
-    return CatalogItem(seq=seq, updated=updated, extra=extra, pos=pos, **fields)
+    return {"seq": seq, "updated": updated, "extra": extra, "pos": {"file": path, "sheet": sheet, "row": number},
+            **fields}
 
 
 def checked_channels(text: str) -> str:
