@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import random
 import sys
 from dataclasses import dataclass
@@ -160,8 +161,21 @@ def write_pack(folder: Path, pack: Pack, tmpls: list[Template], units: list[Synt
             for u in units
         ],
     }
-    with open(folder / "units.yaml", "w", encoding="utf-8") as fh:
-        yaml.safe_dump(body, fh, allow_unicode=True, sort_keys=False, width=1000)
+    write_json_form(folder / "units.yaml", body)
+
+
+def write_json_form(path: Path, data: dict) -> None:
+    """YAML in JSON form, one list item a line: how a program writes the unit list and
+    the sites config of a whole province (JSON is YAML; gkcheck reads it with the json
+    module, see gkcheck.engine.yamlio)."""
+    parts = []
+    for k, v in data.items():
+        if isinstance(v, list):
+            items = ",\n  ".join(json.dumps(x, ensure_ascii=False) for x in v)
+            parts.append(f"{json.dumps(k, ensure_ascii=False)}: [\n  {items}\n]")
+        else:
+            parts.append(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}")
+    path.write_text("{\n" + ",\n".join(parts) + "\n}\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------ catalogs
@@ -231,15 +245,25 @@ def host_of(u: SynthUnit) -> str:
     return f"http://{u.id}.bench.zoucheng.gov.cn"
 
 
+def sites_config(units: list[SynthUnit]) -> dict:
+    return {
+        "defaults": {"delay": 0.5, "max_pages": 5},
+        "units": [
+            {
+                "unit": u.name,
+                "columns": [
+                    {"name": name, "url": f"{host_of(u)}/{column_slug(name)}/", "profile": "trs",
+                     **({"bodies": True} if bodies else {})}
+                    for name, bodies in COLUMNS
+                ],
+            }
+            for u in units
+        ],
+    }
+
+
 def write_sites(path: Path, units: list[SynthUnit]) -> None:
-    lines = ["defaults: {delay: 0.5, max_pages: 5}", "units:"]
-    for u in units:
-        lines.append(f"  - unit: {u.name}")
-        lines.append("    columns:")
-        for name, bodies in COLUMNS:
-            extra = ", bodies: true" if bodies else ""
-            lines.append(f"      - {{name: {name}, url: '{host_of(u)}/{column_slug(name)}/', profile: trs{extra}}}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_json_form(path, sites_config(units))
 
 
 def unit_posts(u: SynthUnit, rng: random.Random) -> dict[str, list]:

@@ -201,7 +201,8 @@ def test_pairing_documents_and_interpretations_is_unchanged():
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
-    """A generated province of 12 units (bench/synth.py), two with a broken catalog."""
+    """A generated province of 12 units (bench/synth.py), two with a broken catalog, one
+    with a broken ledger and one whose ledger declares another unit than its file name."""
     sys.path.insert(0, str(ROOT))
     from bench.synth import generate
 
@@ -210,6 +211,11 @@ def province(tmp_path_factory):
     cats = sorted((root / "catalogs").iterdir())
     cats[3].write_bytes(b"\x00\x01 not a csv")
     cats[9].write_text("", encoding="utf-8")
+    ledgers = sorted((root / "ledgers").iterdir())
+    ledgers[5].write_text("unit: [broken\n", encoding="utf-8")
+    other = ledgers[0].read_text(encoding="utf-8").split("unit: ", 1)[1].split("\n", 1)[0]
+    head, rest = ledgers[7].read_text(encoding="utf-8").split("unit: ", 1)
+    ledgers[7].write_text(f"{head}unit: {other}\n{rest.split(chr(10), 1)[1]}", encoding="utf-8")
     return root
 
 
@@ -234,7 +240,8 @@ def test_reading_evidence_unit_by_unit_gives_the_same_evidence_errors_and_notes(
         lazy.finish()
     finally:
         lazy.close()
-    assert lazy.errors == eager.errors and len(eager.errors) == 2
+    assert lazy.errors == eager.errors and len(eager.errors) == 4
+    assert "YAML" in eager.errors[2] and "不一致" in eager.errors[3]  # ledgers after catalogs
     assert lazy.notes == eager.notes
     assert any(eager.evidence[u].catalog_errors for u in eager.evidence)
 
@@ -249,7 +256,8 @@ def test_several_processes_give_the_same_result_as_one(province, monkeypatch):
     result_several = evaluate(pack, several.evidence, as_of=dt.date(2024, 12, 31), jobs=3)
     several.finish()
     assert _dump(result_several) == _dump(result_one)
-    assert several.errors == one.errors and len(one.errors) == 2  # the broken catalogs, in file order
+    # the broken catalogs, then the ledgers, in file order
+    assert several.errors == one.errors and len(one.errors) == 4
     assert len(result_one.findings) > 12 * 20
 
 

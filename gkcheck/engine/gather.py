@@ -67,6 +67,7 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
     def __init__(self, base: dict[str, UnitEvidence]):
         self.base = base
         self.catalogs: _CatalogPlan | None = None
+        self.ledgers: _LedgerPlan | None = None
         self.columns = None  # gkcheck.crawl.evidence.StoreColumns
         self.reports = None  # gkcheck.crawl.reports.StoreReports
 
@@ -78,6 +79,10 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
             update["catalogs"] = [*(ev.catalogs or []), *cats]
             if errors:
                 update["catalog_errors"] = [*ev.catalog_errors, *errors]
+        if self.ledgers is not None:
+            entries = self.ledgers.load(uid)
+            if entries:
+                update["ledger"] = [*(ev.ledger or []), *entries]
         if self.columns is not None and uid in self.columns.unit_ids:
             update["columns"] = self.columns.columns(uid)
         if self.reports is not None:
@@ -92,10 +97,13 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
     def __len__(self) -> int:
         return len(self.base)
 
+    def plans(self) -> list[_FilePlan]:
+        return [p for p in (self.catalogs, self.ledgers) if p is not None]
+
     def finish(self) -> None:
         try:
-            if self.catalogs is not None:
-                self.catalogs.load_rest()
+            for plan in self.plans():
+                plan.load_rest()
         finally:
             self.close()
 
@@ -107,22 +115,24 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
         for reader in (self.columns, self.reports):
             if reader is not None:
                 reader.after_fork()
-        if self.catalogs is not None:
-            self.catalogs.forked = []
+        for plan in self.plans():
+            plan.forked = []
 
     def child_state(self) -> dict:
-        """What a forked process read: catalog files (by number) and their errors."""
-        plan = self.catalogs
-        return {"read": set(plan.read), "errors": list(plan.forked or [])} if plan is not None else {}
+        """What a forked process read: catalog and ledger files (by number) and their errors."""
+        return {
+            plan.what: {"read": set(plan.read), "errors": list(plan.forked or [])} for plan in self.plans()
+        }
 
     def merge_child_state(self, state: dict) -> None:
-        plan = self.catalogs
-        if plan is None or not state:
-            return
-        for slot, message in state["errors"]:
-            if slot not in plan.read:
-                plan.error(slot, message)
-        plan.read |= state["read"]
+        for plan in self.plans():
+            got = (state or {}).get(plan.what)
+            if not got:
+                continue
+            for slot, message in got["errors"]:
+                if slot not in plan.read:
+                    plan.error(slot, message)
+            plan.read |= got["read"]
 
     def close(self) -> None:
         for reader in (self.columns, self.reports):
@@ -130,31 +140,68 @@ class LazyEvidence(Mapping[str, UnitEvidence]):
                 reader.close()
 
 
-class _CatalogPlan:
-    """Which catalog files belong to which unit, decided up front; the files of the
-    audited units are read when asked for. Errors go into `out.errors` at the place the
-    file has among the catalog files, whenever it is read."""
+class _ErrorSlots:
+    """The file-read errors of the file plans, kept at the head of `out.errors` in file
+    order (catalog files first, then ledgers: ledger slots are offset), whenever each
+    file happens to be read."""
 
-    def __init__(self, sources: Sources, out: Gathered):
-        self.sources = sources
+    def __init__(self, out: Gathered):
         self.out = out
-        # unit id -> its files in order: a Path (read when asked), a Catalog (read up
-        # front), or the error of a file that could not be read up front
-        self.by_unit: dict[str, list[tuple[int, Path | Catalog | str]]] = {}
-        self.error_slots: list[int] = []  # file numbers of the catalog errors in out.errors
+        self.slots: list[int] = []
+
+    def insert(self, slot: int, message: str) -> None:
+        at = bisect.bisect(self.slots, slot)
+        self.slots.insert(at, slot)
+        self.out.errors.insert(at, message)
+
+
+class _FilePlan:
+    """Which files of one kind belong to which unit, decided up front; the files of the
+    audited units are read when asked for (`load`), in whatever process evaluates the
+    unit. A file read up front is kept as what it gave; a file that could not be, as its
+    error message."""
+
+    what = "files"
+
+    def __init__(self, sources: Sources, slots: _ErrorSlots, offset: int = 0):
+        self.sources = sources
+        self.slots = slots
+        self.offset = offset  # this plan's file numbers start here among all error slots
+        # unit id -> its files in order: (file number, a Path to read when asked, what
+        # was read up front, or an error message)
+        self.by_unit: dict[str, list[tuple[int, object]]] = {}
         self.read: set[int] = set()  # deferred files read at least once
         self.forked: list[tuple[int, str]] | None = None  # errors met in a forked process
 
     def error(self, slot: int, message: str) -> None:
-        at = bisect.bisect(self.error_slots, slot)
-        self.error_slots.insert(at, slot)
-        self.out.errors.insert(at, message)
+        self.slots.insert(self.offset + slot, message)
         if self.forked is not None:
             self.forked.append((slot, message))
 
-    def load(self, uid: str) -> tuple[list[Catalog], list[str]]:
+    def add(self, uid: str, slot: int, item: object) -> None:
+        self.by_unit.setdefault(uid, []).append((slot, item))
+
+    def read_file(self, uid: str, path: Path):
+        raise NotImplementedError
+
+    def load_rest(self) -> None:
+        for uid, items in self.by_unit.items():
+            if any(isinstance(item, Path) and slot not in self.read for slot, item in items):
+                self.load(uid)
+
+
+class _CatalogPlan(_FilePlan):
+    """Catalog files by unit; errors also go to the unit's `catalog_errors`, so that its
+    catalog checks answer `unknown`."""
+
+    what = "catalogs"
+
+    def read_file(self, uid: str, path: Path) -> Catalog:
         from gkcheck.sources.catalog import load_catalog
 
+        return load_catalog(path, base=self.sources.base)
+
+    def load(self, uid: str) -> tuple[list[Catalog], list[str]]:
         cats: list[Catalog] = []
         errors: list[str] = []
         for slot, item in self.by_unit.get(uid, []):
@@ -165,7 +212,7 @@ class _CatalogPlan:
                 errors.append(item)
                 continue
             try:
-                cats.append(load_catalog(item, base=self.sources.base))
+                cats.append(self.read_file(uid, item))
             except GkError as exc:
                 errors.append(exc.render())
                 if slot not in self.read:
@@ -173,10 +220,45 @@ class _CatalogPlan:
             self.read.add(slot)
         return cats, errors
 
-    def load_rest(self) -> None:
-        for uid, items in self.by_unit.items():
-            if any(isinstance(item, Path) and slot not in self.read for slot, item in items):
-                self.load(uid)
+
+class _LedgerPlan(_FilePlan):
+    """Ledger files by unit. A YAML ledger whose path names an audited unit is read when
+    that unit is evaluated; if it declares another unit, that is an error (the unit it
+    names may have been evaluated already)."""
+
+    what = "ledgers"
+
+    def __init__(self, sources: Sources, slots: _ErrorSlots, offset: int, pack: Pack):
+        super().__init__(sources, slots, offset)
+        self.pack = pack
+
+    def read_file(self, uid: str, path: Path) -> list:
+        from gkcheck.sources.ledger import read_ledger
+
+        declared, entries = read_ledger(path, base=self.sources.base)
+        if declared:
+            unit = self.pack.index.unit(declared)
+            if unit is None or unit.id != uid:
+                named = self.pack.index.units[uid].name
+                raise GkError(
+                    f"台账声明的单位“{declared}”与文件名中的单位“{named}”不一致，请更正其中之一",
+                    display_path(path, self.sources.base),
+                )
+        return entries
+
+    def load(self, uid: str) -> list:
+        entries: list = []
+        for slot, item in self.by_unit.get(uid, []):
+            if isinstance(item, list):
+                entries += item
+                continue
+            try:  # read each time asked (not kept); its error is told once
+                entries += self.read_file(uid, item)
+            except GkError as exc:
+                if slot not in self.read:
+                    self.error(slot, exc.render())
+            self.read.add(slot)
+        return entries
 
 
 def expand_files(paths: list[Path], suffixes: set[str]) -> list[Path]:
@@ -229,7 +311,7 @@ def _gather(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_
     if sources.catalogs:
         _gather_catalogs(pack, sources, out, wanted, lazy_ev)
     if sources.ledgers:
-        _gather_ledgers(pack, sources, out, wanted)
+        _gather_ledgers(pack, sources, out, wanted, lazy_ev)
     if sources.sites:
         from gkcheck.crawl.config import load_sites
 
@@ -251,21 +333,21 @@ def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[st
     from gkcheck.sources.catalog import load_catalog
 
     base = lazy_ev.base
-    plan = lazy_ev.catalogs = _CatalogPlan(sources, out)
+    plan = lazy_ev.catalogs = _CatalogPlan(sources, _error_slots(out, lazy_ev))
     for uid in wanted:
         base[uid].catalogs = []
     for slot, path in enumerate(expand_files(sources.catalogs, CATALOG_SUFFIXES)):
         shown = display_path(path, sources.base)
         uid = match_unit(pack, shown)
         if uid in base and path.suffix.lower() in DEFERRABLE_CATALOGS:
-            plan.by_unit.setdefault(uid, []).append((slot, path))
+            plan.add(uid, slot, path)
             continue
         try:
             catalog = load_catalog(path, base=sources.base)
         except GkError as exc:
             plan.error(slot, exc.render())
             if uid in base:
-                plan.by_unit.setdefault(uid, []).append((slot, exc.render()))
+                plan.add(uid, slot, exc.render())
             elif uid is None:
                 out.notes.append(f"{shown}: 无法判断属于哪个单位，且文件无法读取")
             continue
@@ -281,31 +363,53 @@ def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[st
             out.notes.append(f"{shown}: 无法判断属于哪个单位（文件名或标题中应含单位名称），已跳过")
             continue
         if uid in base:
-            plan.by_unit.setdefault(uid, []).append((slot, catalog))
+            plan.add(uid, slot, catalog)
 
 
-def _gather_ledgers(pack: Pack, sources: Sources, out: Gathered, wanted: set[str]) -> None:
+def _error_slots(out: Gathered, lazy_ev: LazyEvidence | None) -> _ErrorSlots:
+    """The error slots every file plan of a gathering shares."""
+    for plan in lazy_ev.plans() if lazy_ev is not None else []:
+        return plan.slots
+    return _ErrorSlots(out)
+
+
+# Ledger files whose unit can be told from the path alone and read later (a YAML ledger
+# declaring another unit is an error then); an xlsx ledger's unit line is read up front.
+DEFERRABLE_LEDGERS = {".yaml", ".yml"}
+LEDGER_SLOTS = 1 << 40  # ledger file numbers start here among the error slots: after every catalog
+
+
+def _gather_ledgers(
+    pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_ev: LazyEvidence | None = None
+) -> None:
     from gkcheck.sources.ledger import read_ledger
 
     # A ledger source is configured: a unit that submitted nothing has an empty ledger
     # (the plan requires every unit to keep one), not a missing one.
     for uid in wanted:
         out.evidence[uid].ledger = []
-    for path in expand_files(sources.ledgers, LEDGER_SUFFIXES):
+    files = expand_files(sources.ledgers, LEDGER_SUFFIXES)
+    plan = _LedgerPlan(sources, _error_slots(out, lazy_ev), LEDGER_SLOTS, pack)
+    if lazy_ev is not None:
+        lazy_ev.ledgers = plan
+    for slot, path in enumerate(files):
         shown = display_path(path, sources.base)
+        matched = match_unit(pack, shown)
+        if matched in out.evidence and path.suffix.lower() in DEFERRABLE_LEDGERS:
+            plan.add(matched, slot, path)
+            continue
         try:
             declared, entries = read_ledger(path, base=sources.base)
         except GkError as exc:
-            out.errors.append(exc.render())
+            plan.error(slot, exc.render())
             continue
         unit = pack.index.unit(declared) if declared else None
-        uid = unit.id if unit else match_unit(pack, shown)
+        uid = unit.id if unit else matched
         if uid is None:
             out.notes.append(f"{shown}: 无法判断台账属于哪个单位，已跳过")
             continue
         if uid in out.evidence:
-            ev = out.evidence[uid]
-            ev.ledger = [*(ev.ledger or []), *entries]
+            plan.add(uid, slot, entries)
 
 
 def _gather_columns(

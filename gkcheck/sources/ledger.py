@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from gkcheck.engine.yamlio import compose_yaml, read_yaml
+from gkcheck.engine.yamlio import read_yaml_nodes
 from gkcheck.errors import SourceError
 from gkcheck.model.catalog import SourcePos
 from gkcheck.model.ledger import LedgerEntry
@@ -57,11 +57,11 @@ def read_ledger(path: str | Path, base: str | Path | None = None) -> tuple[str |
     if p.suffix.lower() not in (".yaml", ".yml"):
         return ledger_unit(path), load_ledger(path, base)
     _checked(path, None)
-    data = read_yaml(p, SourceError)
+    data, root = read_yaml_nodes(p, SourceError)
     unit = data.get("unit") if isinstance(data, dict) else None
     p, display = _checked(path, base)
     try:
-        return _text(unit) or None, _yaml_entries(p, display, data)
+        return _text(unit) or None, _yaml_entries(p, display, data, root)
     except OSError as exc:
         raise SourceError(f"无法读取文件（{exc.strerror or exc}）", display) from None
 
@@ -70,7 +70,7 @@ def ledger_unit(path: str | Path, base: str | Path | None = None) -> str | None:
     """The unit a ledger declares (`unit:` in YAML, a 单位：… line above an xlsx header)."""
     p, display = _checked(path, base)
     if p.suffix.lower() in (".yaml", ".yml"):
-        data = read_yaml(p, SourceError)
+        data, _ = read_yaml_nodes(p, SourceError)
         unit = data.get("unit") if isinstance(data, dict) else None
         return _text(unit) or None
     wb = open_workbook(p, display, SourceError)
@@ -130,9 +130,9 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _yaml_entries(path: Path, display: str, data: object = None) -> list[LedgerEntry]:
-    if data is None:
-        data = read_yaml(path, SourceError)
+def _yaml_entries(path: Path, display: str, data: object = None, root=None) -> list[LedgerEntry]:
+    if root is None:
+        data, root = read_yaml_nodes(path, SourceError)
     if not isinstance(data, dict) or "entries" not in data:
         raise SourceError("台账文件应为键值映射，包含 unit 和 entries（台账条目列表）", display)
     unknown = [k for k in data if k not in ("unit", "title", "entries")]
@@ -141,7 +141,6 @@ def _yaml_entries(path: Path, display: str, data: object = None) -> list[LedgerE
     raw = data["entries"] or []
     if not isinstance(raw, list):
         raise SourceError("键“entries”应为列表", display)
-    root = compose_yaml(path.read_text(encoding="utf-8-sig"))
     nodes = next((v.value for k, v in root.value if k.value == "entries"), [])
     entries = []
     for i, (item, node) in enumerate(zip(raw, nodes), start=1):

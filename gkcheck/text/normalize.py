@@ -81,8 +81,22 @@ def key(text: str | None) -> str:
     mark or symbol (brackets, quotes, 、, ■, √, ●), keeping letters and digits."""
     text = normalize(text)
     text = _LEADING_NUMBER.sub("", text, count=1)
-    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
-    return unicodedata.normalize("NFC", kept)  # a dropped mark may have split a letter from its accent
+    kept = text.translate(_DROP_MARKS)
+    # a dropped mark may have split a letter from its accent
+    return kept if kept.isascii() else unicodedata.normalize("NFC", kept)
+
+
+class _MarkTable(dict):
+    """str.translate table deleting punctuation, symbols, separators and control
+    characters; each character's category is looked up once, the first time it is met."""
+
+    def __missing__(self, code: int):
+        value = None if unicodedata.category(chr(code))[0] in "PSZC" else code
+        self[code] = value
+        return value
+
+
+_DROP_MARKS = _MarkTable()
 
 
 def similarity(a: str | None, b: str | None) -> float:

@@ -1,0 +1,54 @@
+"""Building model instances from trusted values without validating them again.
+
+Validation is for data from outside (files, rules, pages). Records the program has just
+read and typed itself (posts from the crawl store, catalog rows already parsed) are made
+in their millions in a province-wide audit; `pydantic.BaseModel.model_construct` skips
+validation but still costs about as much in Python bookkeeping. `builder(Model)` returns
+a function that makes an instance from a dict of field values, filling absent fields with
+their defaults: the same instance `model_construct` makes (equal, same fields set), for
+models without validators that transform values, private attributes or post-init hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+
+_set = object.__setattr__
+
+
+def builder(cls: type[M]) -> Callable[[dict], M]:
+    """`build(values)` -> an instance of `cls` whose fields are `values` (taken as they
+    are, not copied or checked), absent fields set to their defaults."""
+    if cls.__pydantic_post_init__ or cls.__private_attributes__ or cls.model_config.get("extra") == "allow":
+        raise TypeError(f"{cls.__name__}: use model_construct")
+    fields = cls.model_fields
+    names = tuple(fields)
+    count = len(names)
+    new = cls.__new__
+
+    def fill(values: dict) -> dict:
+        full = {}
+        for name in names:
+            if name in values:
+                full[name] = values[name]
+            elif not fields[name].is_required():
+                full[name] = fields[name].get_default(call_default_factory=True)
+        return full
+
+    def build(values: dict) -> M:
+        given = set(values)
+        if len(values) != count:
+            values = fill(values)
+        m = new(cls)
+        _set(m, "__dict__", values)
+        _set(m, "__pydantic_fields_set__", given)
+        _set(m, "__pydantic_extra__", None)
+        _set(m, "__pydantic_private__", None)
+        return m
+
+    return build
