@@ -636,6 +636,48 @@ class Store:
                 )
         return rows
 
+    def posts_of_columns(self, unit: str, wanted: dict[str, tuple[int, str | None]]) -> dict[str, list[dict]]:
+        """`column_posts` of several columns of a unit in one query: column name ->
+        its rows, for `wanted` = column name -> (crawl id, crawl base). Links and
+        attachments come as lists (not JSON text), URLs expanded."""
+        out: dict[str, list[dict]] = {name: [] for name in wanted}
+        if not wanted:
+            return out
+        pairs = list(wanted.items())
+        values = ",".join("(?,?)" for _ in pairs)
+        params: list = []
+        for name, (crawl_id, _) in pairs:
+            params += [name, crawl_id]
+        params.append(unit)
+        with self._lock:
+            cur = self.conn.execute(
+                # the wanted columns as a table joined first, so that both indexes are used
+                f"""WITH w(name, crawl_id) AS (VALUES {values})
+                   SELECT p.column_name AS column_name, p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
+                          b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body, b.date AS body_date,
+                          b.links AS links, b.attachments AS attachments, b.url AS body_url
+                   FROM w JOIN posts p ON p.unit = ? AND p.column_name = w.name
+                   JOIN sightings s ON s.crawl_id = w.crawl_id AND s.post_id = p.id
+                   LEFT JOIN bodies b ON b.url = p.url
+                   ORDER BY p.column_name, s.position""",
+                params,
+            )
+            cols = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        expand = self.expand
+        for row in rows:
+            r = dict(zip(cols, row))
+            base = wanted[r["column_name"]][1]
+            if base:
+                r["url"] = expand(r["url"], base)
+            links, atts = r["links"], r["attachments"]
+            r["links"] = [expand(u, base) for u in json.loads(links)] if links and links != "[]" else []
+            r["attachments"] = (
+                [[expand(a[0], base), a[1]] for a in json.loads(atts)] if atts and atts != "[]" else []
+            )
+            out[r["column_name"]].append(r)
+        return out
+
     # -- summaries (tests, reports) -----------------------------------------------------
 
     def page_counts(self, crawl_id: int) -> dict[str, int]:
