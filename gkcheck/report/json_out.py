@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from gkcheck.engine.pydantic_zh import describe
 from gkcheck.errors import GkError
-from gkcheck.model import AuditResult
+from gkcheck.model import AuditResult, Finding
 from gkcheck.model.result import SCHEMA
 
 SCHEMA_FAMILY = SCHEMA.rsplit("/", 1)[0]  # gkcheck.audit
@@ -23,7 +23,7 @@ SCHEMA_FAMILY = SCHEMA.rsplit("/", 1)[0]  # gkcheck.audit
 def render_json(result: AuditResult) -> bytes:
     if not _floats_print_alike(result):
         return (json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return b"".join(s.encode("utf-8") for s in _json_parts(result))
+    return b"".join(_json_parts(result))
 
 
 def write_json(result: AuditResult, fh: BinaryIO) -> None:
@@ -32,7 +32,7 @@ def write_json(result: AuditResult, fh: BinaryIO) -> None:
     if not _floats_print_alike(result):
         fh.write(render_json(result))
         return
-    fh.writelines(part.encode("utf-8") for part in _json_parts(result))
+    fh.writelines(_json_parts(result))
 
 
 # The same text as json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), made
@@ -44,22 +44,29 @@ def write_json(result: AuditResult, fh: BinaryIO) -> None:
 _LIST_KEYS = ("findings", "baseline_hidden")
 
 
+_CHUNK = 2000  # findings serialized in one call
+_FINDINGS = TypeAdapter(list[Finding])
+
+
 def _json_parts(result: AuditResult):
+    """The UTF-8 bytes of the JSON text, piece by piece."""
     shell = result.model_copy(update={k: [] for k in _LIST_KEYS})
-    text = shell.model_dump_json(indent=2, by_alias=True)
+    text = shell.model_dump_json(indent=2, by_alias=True).encode("utf-8")
     for k in _LIST_KEYS:
-        marker = f'\n  "{k}": []'
+        marker = f'\n  "{k}": []'.encode()
         head, _, text = text.partition(marker)
         yield head
         items = getattr(result, k)
         if not items:
             yield marker
             continue
-        yield f'\n  "{k}": [\n'
-        for i, item in enumerate(items):
-            yield ("    " if i == 0 else ",\n    ") + item.model_dump_json(indent=2).replace("\n", "\n    ")
-        yield "\n  ]"
-    yield text + "\n"
+        yield f'\n  "{k}": [\n'.encode()
+        for start in range(0, len(items), _CHUNK):
+            # b'[\n  {\n    "rule": …\n  }\n]': its items indented two more spaces
+            chunk = _FINDINGS.dump_json(items[start : start + _CHUNK], indent=2)
+            yield (b"    " if start == 0 else b",\n    ") + chunk[4:-2].replace(b"\n", b"\n  ")
+        yield b"\n  ]"
+    yield text + b"\n"
 
 
 def _floats_print_alike(result: AuditResult) -> bool:
