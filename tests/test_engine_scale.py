@@ -27,6 +27,7 @@ from gkcheck.checks._catalog_match import (
     missing_elements,
 )
 from gkcheck.engine import parallel
+from gkcheck.engine import evaluate as evaluate_module
 from gkcheck.engine.evaluate import evaluate
 from gkcheck.engine.gather import Sources, gather, match_unit
 from gkcheck.engine.pack import load_pack
@@ -303,3 +304,47 @@ def test_scoring_leaves_its_input_alone(province):
     scored = score_units(result)
     assert _dump(result) == before
     assert all(u.score is None for u in result.units) and any(u.score is not None for u in scored.units)
+
+
+def test_packed_findings_give_the_same_reports_as_objects(province, monkeypatch, tmp_path):
+    """A large audit keeps its findings packed (gkcheck.model.packed): scores, JSON, the
+    other formats, waivers and a baseline come out exactly as from a list of objects."""
+    from gkcheck.model.packed import PackedFindings
+    from gkcheck.report import finalize, render
+    from gkcheck.report.baseline import write_baseline
+
+    pack = load_pack(province / "pack")
+    plain_g = gather(pack, _sources(province), lazy=True)
+    plain = evaluate(pack, plain_g.evidence, as_of=dt.date(2024, 12, 31), jobs=1)
+    plain_g.finish()
+    monkeypatch.setattr(evaluate_module, "PACK_FROM_UNITS", 1)
+    monkeypatch.setattr(evaluate_module, "BATCH_UNITS", 5)
+    monkeypatch.setattr(parallel, "MIN_UNITS_PER_JOB", 1)
+    packed_g = gather(pack, _sources(province), lazy=True)
+    packed = evaluate(pack, packed_g.evidence, as_of=dt.date(2024, 12, 31), jobs=2)
+    packed_g.finish()
+    assert isinstance(packed.findings, PackedFindings) and isinstance(plain.findings, list)
+    assert len(packed.findings) == len(plain.findings) > 200
+    assert packed.findings[7] == plain.findings[7] and packed.findings[-1] == plain.findings[-1]
+    assert packed.findings.packed_bytes() < 0.25 * sum(len(f.model_dump_json()) for f in plain.findings)
+
+    a, b = finalize(plain), finalize(packed)
+    assert isinstance(b.findings, PackedFindings)  # scoring keeps them packed
+    a.generated_at = b.generated_at
+    assert render(a, "json") == render(b, "json")
+    assert [u.score for u in a.units] == [u.score for u in b.units] and any(u.score for u in a.units)
+    for fmt in ("text", "md", "junit", "sarif"):
+        assert render(a, fmt) == render(b, fmt)
+
+    waivers = tmp_path / "waivers.yaml"
+    f = next(f for f in plain.findings if f.status == "fail")
+    waivers.write_text(
+        f"waivers:\n  - rule: {f.rule}\n    unit: {f.unit}\n    reason: 试\n    owner: 张三\n    expires: 2099-01-01\n",
+        encoding="utf-8",
+    )
+    base = tmp_path / "baseline.json"
+    write_baseline(finalize(plain), base)
+    wa, wb = finalize(plain, waivers=waivers, baseline=base), finalize(packed, waivers=waivers, baseline=base)
+    wa.generated_at = wb.generated_at
+    assert render(wa, "json") == render(wb, "json")
+    assert any(x.status == "waived" for x in wb.findings) or wb.baseline_hidden

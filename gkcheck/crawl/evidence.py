@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 
 from gkcheck.crawl.config import SitesConfig
@@ -24,10 +25,13 @@ from gkcheck.model.construct import builder
 from gkcheck.model.web import Attachment, Column, Post
 
 
+# The same few dates and crawl times recur over thousands of posts: parsed once each.
+@lru_cache(maxsize=8192)
 def _date(v: str | None) -> dt.date | None:
     return dt.date.fromisoformat(v) if v else None
 
 
+@lru_cache(maxsize=8192)
 def _datetime(v: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(v) if v else None
 

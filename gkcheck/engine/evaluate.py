@@ -25,12 +25,16 @@ from gkcheck.model import (
     UnitSummary,
 )
 from gkcheck.model.finding import STATUSES
+from gkcheck.model.packed import PackedFindings, with_findings
 from gkcheck.report.scores import DEFAULT_WEIGHTS
 
 log = logging.getLogger(__name__)
 
 # Units evaluated between two hand-overs of findings (to the parent, when parallel).
 BATCH_UNITS = 50
+# From this many units on, findings are kept packed (gkcheck.model.packed): a million
+# findings take some 1.6 GB as objects, about a twentieth of that packed.
+PACK_FROM_UNITS = 500
 
 
 def select_units(pack: Pack, selectors: list[str] | None) -> list[Unit]:
@@ -70,10 +74,14 @@ def evaluate(
     is_late = {r.id: get_kind(r.check).late for r in pack.rules if r.check}
     rule_tasks = {r.id: tuple(t for n in r.tasks if (t := pack.task(n)) is not None) for r in pack.rules}
 
-    def run_units(some: Sequence[Unit]) -> Iterator[tuple[list[Finding], list[str]]]:
-        """(findings, check errors) of `some`, a batch of units at a time."""
+    packing = len(chosen) >= PACK_FROM_UNITS
+
+    def run_units(some: Sequence[Unit]) -> Iterator[tuple[object, list[str], dict[str, dict[str, int]]]]:
+        """(findings, check errors, each unit's counts by status) of `some`, a batch of
+        units at a time; the findings packed (PackedFindings.pack) for a large audit."""
         findings: list[Finding] = []
         check_errors: list[str] = []
+        counts: dict[str, dict[str, int]] = {}
         for n, unit in enumerate(some, 1):
             ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
             unit_findings: list[Finding] = []
@@ -94,11 +102,15 @@ def evaluate(
                     )
                     unit_findings += run_rule(pack, rule, ctx, check_errors)
             findings += unit_findings
+            tally = counts[unit.id] = dict.fromkeys(STATUSES, 0)
+            for f in unit_findings:
+                tally[f.status] += 1
             if n % BATCH_UNITS == 0 or n == len(some):
-                yield findings, check_errors
-                findings, check_errors = [], []
+                yield (PackedFindings.pack(findings) if packing else findings), check_errors, counts
+                findings, check_errors, counts = [], [], {}
 
-    findings: list[Finding] = []
+    findings: list[Finding] | PackedFindings = PackedFindings() if packing else []
+    unit_counts: dict[str, dict[str, int]] = {}
     n_jobs = plan_jobs(jobs, len(chosen)) if jobs != 1 else 1
     if n_jobs == 1:
         batches = [(run_units(chosen), None)]
@@ -110,9 +122,13 @@ def evaluate(
             after_fork=getattr(evidence, "after_fork", None),
         )
     for part, state in batches:
-        for batch_findings, check_errors in part:
-            findings += batch_findings
+        for batch_findings, check_errors, counts in part:
+            if packing:
+                findings.add(batch_findings)
+            else:
+                findings += batch_findings
             run_errors += check_errors
+            unit_counts.update(counts)
         if state is not None:
             evidence.merge_child_state(state)
 
@@ -124,8 +140,7 @@ def evaluate(
         plan_year=plan_year,
         as_of=as_of,
         generated_at=dt.datetime.now().replace(microsecond=0),
-        units=_summaries(chosen, findings),
-        findings=findings,
+        units=[UnitSummary(id=u.id, name=u.name, kind=u.kind, counts=unit_counts[u.id]) for u in chosen],
         tasks=[_task_dict(pack, t, tasks_file) for t in pack.tasks],
         requirements=[
             {"id": r.id, "title": r.title, "text": r.text, "deadline": r.deadline.isoformat() if r.deadline else None}
@@ -134,7 +149,7 @@ def evaluate(
         rules=[_rule_dict(r) for r in pack.rules],
         errors=run_errors,
     )
-    return result
+    return with_findings(result, findings)
 
 
 def _task_roles(pack: Pack, rule: Rule, unit_id: str) -> dict[int, str]:
@@ -199,15 +214,6 @@ def _new_finding(rule: Rule, ctx: CheckContext, o: Outcome) -> Finding:
         deadline=min((t.deadline for t in ctx.tasks), default=None),
         evidence=o.evidence,
     )
-
-
-def _summaries(units: list[Unit], findings: list[Finding]) -> list[UnitSummary]:
-    """Each unit's counts of findings by status (one pass over the findings)."""
-    counts = {u.id: {s: 0 for s in STATUSES} for u in units}
-    for f in findings:
-        if f.unit_id in counts:
-            counts[f.unit_id][f.status] += 1
-    return [UnitSummary(id=u.id, name=u.name, kind=u.kind, counts=counts[u.id]) for u in units]
 
 
 def _task_dict(pack: Pack, t, tasks_file: str | None = None) -> dict:

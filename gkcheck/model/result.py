@@ -56,4 +56,6 @@ class AuditResult(BaseModel):
         return out
 
     def to_json_dict(self) -> dict:
+        if not isinstance(self.findings, list):  # PackedFindings
+            return self.model_copy(update={"findings": list(self.findings)}).to_json_dict()
         return self.model_dump(mode="json", by_alias=True)

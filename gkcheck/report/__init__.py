@@ -56,6 +56,10 @@ def parse_formats(values: str | Iterable[str] | None, default: str = "text") -> 
 
 def render(result: AuditResult, fmt: str, *, color: bool = False) -> bytes:
     """The result in one format, as bytes (UTF-8 for the text formats)."""
+    if fmt != "json":
+        from gkcheck.model.packed import unpacked
+
+        result = unpacked(result)  # these renderers read the findings many times over
     if fmt == "text":
         from gkcheck.report.text import render_text
 

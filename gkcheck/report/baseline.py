@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from gkcheck.errors import ConfigError
+from gkcheck.model.packed import unpacked
 from gkcheck.model import AuditResult, Finding
 from gkcheck.report.tally import recount
 
@@ -85,7 +86,7 @@ def read_baseline(path: str | Path) -> Counter[Key]:
 def apply_baseline(result: AuditResult, path: str | Path) -> tuple[AuditResult, list[Finding]]:
     """A copy of `result` without the problems the baseline already holds, and those."""
     known = read_baseline(path)
-    out = result.model_copy(deep=True)
+    out = unpacked(result).model_copy(deep=True)
     kept: list[Finding] = []
     hidden: list[Finding] = []
     left = Counter(known)

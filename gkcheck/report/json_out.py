@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from gkcheck.engine.pydantic_zh import describe
 from gkcheck.errors import GkError
 from gkcheck.model import AuditResult, Finding
+from gkcheck.model.packed import PackedFindings
 from gkcheck.model.result import SCHEMA
 
 SCHEMA_FAMILY = SCHEMA.rsplit("/", 1)[0]  # gkcheck.audit
@@ -61,12 +62,23 @@ def _json_parts(result: AuditResult):
             yield marker
             continue
         yield f'\n  "{k}": [\n'.encode()
-        for start in range(0, len(items), _CHUNK):
+        first = True
+        for chunk in _chunks(items):
             # b'[\n  {\n    "rule": …\n  }\n]': its items indented two more spaces
-            chunk = _FINDINGS.dump_json(items[start : start + _CHUNK], indent=2)
-            yield (b"    " if start == 0 else b",\n    ") + chunk[4:-2].replace(b"\n", b"\n  ")
+            dumped = _FINDINGS.dump_json(chunk, indent=2)
+            yield (b"    " if first else b",\n    ") + dumped[4:-2].replace(b"\n", b"\n  ")
+            first = False
         yield b"\n  ]"
     yield text + b"\n"
+
+
+def _chunks(items):
+    """Non-empty lists of findings, in order: a packed list's own batches, or slices."""
+    if isinstance(items, PackedFindings):
+        yield from (b for b in items.batches() if b)
+        return
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 def _floats_print_alike(result: AuditResult) -> bool:

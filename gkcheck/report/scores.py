@@ -19,9 +19,12 @@ A rule's weight is its `weight` field, or by severity: error 3, warning 2, info 
 
 from __future__ import annotations
 
-from gkcheck.model import AuditResult, Finding
-from gkcheck.report.tally import recount
-from gkcheck.report.view import rules_by_id, state_findings, worst_status
+from typing import NamedTuple
+
+from gkcheck.model import AuditResult, Finding, UnitSummary
+from gkcheck.model.finding import STATUSES
+from gkcheck.model.packed import PackedFindings, with_findings
+from gkcheck.report.view import rules_by_id, worst_status
 
 DEFAULT_WEIGHTS: dict[str, float] = {"error": 3.0, "warning": 2.0, "info": 1.0}
 CREDIT: dict[str, float] = {"pass": 1.0, "warn": 0.5, "fail": 0.0}
@@ -75,22 +78,42 @@ def score_of(findings: list[Finding], rules: dict[str, dict]) -> tuple[float | N
 
 def score_units(result: AuditResult) -> AuditResult:
     """A copy of `result` with counts, UnitSummary.score and score_detail filled in."""
-    # Scoring changes only the unit summaries: copy those (and the lists), not every finding.
-    out = recount(
-        result.model_copy(
-            update={
-                "units": [u.model_copy(deep=True) for u in result.units],
-                "findings": list(result.findings),
-                "baseline_hidden": list(result.baseline_hidden),
-                "errors": list(result.errors),
-                "notes": list(result.notes),
-            }
-        )
+    # Scoring changes only the unit summaries: copy those (and the lists), not every
+    # finding; and it reads the findings once, front to back, keeping of each only its
+    # rule, status and severity (a province's findings may be held packed).
+    findings = result.findings if isinstance(result.findings, PackedFindings) else list(result.findings)
+    out = result.model_copy(
+        update={
+            "units": [u.model_copy(deep=True) for u in result.units],
+            "baseline_hidden": list(result.baseline_hidden),
+            "errors": list(result.errors),
+            "notes": list(result.notes),
+        }
     )
+    with_findings(out, findings)
+    counts = {u.id: dict.fromkeys(STATUSES, 0) for u in out.units}
+    by_unit: dict[str, list[_Outcome]] = {}
+    for f in findings:
+        if f.unit_id not in counts:  # a unit with findings but no summary (view.unit_summaries)
+            counts[f.unit_id] = dict.fromkeys(STATUSES, 0)
+            out.units.append(UnitSummary(id=f.unit_id, name=f.unit))
+        counts[f.unit_id][f.status] += 1
+        by_unit.setdefault(f.unit_id, []).append(_Outcome(f.rule, f.status, f.severity))
+    for f in out.baseline_hidden:  # they count in the score, not in the counts
+        if f.unit_id not in counts:
+            counts[f.unit_id] = dict.fromkeys(STATUSES, 0)
+            out.units.append(UnitSummary(id=f.unit_id, name=f.unit))
+        by_unit.setdefault(f.unit_id, []).append(_Outcome(f.rule, f.status, f.severity))
     rules = rules_by_id(out)
-    by_unit: dict[str, list[Finding]] = {}
-    for f in state_findings(out):
-        by_unit.setdefault(f.unit_id, []).append(f)
     for u in out.units:
+        u.counts = counts[u.id]
         u.score, u.score_detail = score_of(by_unit.get(u.id, []), rules)
     return out
+
+
+class _Outcome(NamedTuple):
+    """What scoring reads of a finding."""
+
+    rule: str
+    status: str
+    severity: str

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from gkcheck.engine.pydantic_zh import describe
 from gkcheck.engine.yamlio import read_yaml
 from gkcheck.errors import ConfigError
+from gkcheck.model.packed import unpacked
 from gkcheck.model import AuditResult, Finding
 from gkcheck.report.tally import recount
 
@@ -93,7 +94,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
 
 def apply_waivers(result: AuditResult, waivers: list[Waiver], today: dt.date) -> AuditResult:
     """A copy of `result` with waived findings marked, counts redone and notes added."""
-    out = result.model_copy(deep=True)
+    out = unpacked(result).model_copy(deep=True)
     known_rules = {str(r.get("id")) for r in out.rules}
     known_units = {u.id for u in out.units} | {u.name for u in out.units}
     for w in waivers:
