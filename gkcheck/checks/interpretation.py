@@ -668,6 +668,13 @@ def interpretation_consistent(ctx: CheckContext, params: ConsistentParams) -> It
         yield from _consistency(pair, params)
 
 
+@lru_cache(maxsize=512)
+def _facts(text: str) -> tuple[Fact, ...]:
+    """extract_facts, once per text: a unit's several consistency rules (one a domain)
+    read the same documents."""
+    return tuple(extract_facts(text))
+
+
 def _consistency(pair: Pair, params: ConsistentParams) -> Iterator[Outcome]:
     doc, interp = pair.document, pair.interpretation
     refs = [post_ref(doc), post_ref(interp)]
@@ -679,7 +686,7 @@ def _consistency(pair: Pair, params: ConsistentParams) -> Iterator[Outcome]:
             record=doc.url,
         )
         return
-    cmp = compare_facts(extract_facts(interp.body), extract_facts(doc.body), params.kinds)
+    cmp = compare_facts(_facts(interp.body), _facts(doc.body), params.kinds)
     head = f"解读{_title(interp.title)}与文件{_doc_name(doc)}"
     for d in cmp.disagreements:
         yield failed(
