@@ -18,10 +18,12 @@ A row that does not match may still be *suggested* when its name is similar
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gkcheck.checks._catalog_rows import ideographs_of_key, key_ideographs
 from gkcheck.model import CatalogItem
 from gkcheck.text.normalize import best_matches, key, key_similarity
 
@@ -117,24 +119,55 @@ def _match(spec: ItemSpec, names: set[str], levels: list[str], item: CatalogItem
 
 
 class _Index:
-    """The rows of one catalog as one text per row (all its levels, then its 公开内容),
-    to find the few rows that can match a spec with a plain substring search."""
+    """The rows of one catalog, to find the few rows that can match a spec with plain
+    substring searches: first in one text of every row's key ideographs (cheap to work
+    out, see `key_ideographs`), then, for the rows found, in the row's keys (all its
+    levels, then its 公开内容), worked out only for those rows."""
 
     def __init__(self, items: list[CatalogItem]):
         self.items = items
-        self.levels = [_levels(it) for it in items]
-        texts = ["".join(lv) + "\x00" + key(it.content) for lv, it in zip(self.levels, items)]
-        self.text = "\x01".join(texts)
+        self._levels: list[list[str] | None] = [None] * len(items)
+        self._texts: list[str | None] = [None] * len(items)
+        rough = [
+            key_ideographs(it.level1) + key_ideographs(it.level2) + key_ideographs(it.level3)
+            + "\x00" + key_ideographs(it.content)
+            for it in items
+        ]
+        self.rough = "\x01".join(rough)
         self.starts = []
         at = 0
-        for t in texts:
+        for t in rough:
             self.starts.append(at)
             at += len(t) + 1
 
+    def levels(self, i: int) -> list[str]:
+        """`_levels` of row i."""
+        lv = self._levels[i]
+        if lv is None:
+            lv = self._levels[i] = _levels(self.items[i])
+        return lv
+
+    def text(self, i: int) -> str:
+        """Row i's levels' keys, then the key of its 公开内容."""
+        t = self._texts[i]
+        if t is None:
+            t = self._texts[i] = "".join(self.levels(i)) + "\x00" + key(self.items[i].content)
+        return t
+
     def rows_with(self, needles: set[str]) -> list[int]:
         """Indices (in catalog order) of the rows whose levels or 公开内容 contain a needle."""
+        rough_needles = {ideographs_of_key(n) for n in needles}
+        if "" in rough_needles:  # a needle without ideographs: every row may hold it
+            candidates: Iterable[int] = range(len(self.items))
+        else:
+            candidates = self._rough_rows(rough_needles)
+        return [i for i in candidates if any(n in self.text(i) for n in needles)]
+
+    def _rough_rows(self, needles: set[str]) -> list[int]:
+        """Rows whose key ideographs contain one of `needles` (every row with a key that
+        contains the needle they come from is among them)."""
         found: set[int] = set()
-        text = self.text
+        text = self.rough
         for n in needles:
             at = text.find(n)
             while at != -1:
@@ -151,7 +184,9 @@ def _index(items: list[CatalogItem]) -> _Index:
     """The index of `items`, reused while the same rows are asked about (one unit's rules)."""
     global _last_index
     idx = _last_index
-    if idx is None or len(idx.items) != len(items) or any(a is not b for a, b in zip(idx.items, items)):
+    # list comparison tests identity first: the same rows cost no model __eq__ (and equal
+    # rows have the same index)
+    if idx is None or idx.items != items:
         idx = _last_index = _Index(list(items))
     return idx
 
@@ -176,7 +211,7 @@ def find_item(spec: ItemSpec, items: list[CatalogItem]) -> Hit | None:
     # A row that matches holds one of the names among its levels or in its 公开内容.
     for i in idx.rows_with(names):
         item = idx.items[i]
-        strength = _match(spec, names, idx.levels[i], item)
+        strength = _match(spec, names, idx.levels(i), item)
         if strength:
             hits.append(Hit(item, strength, missing_elements(spec, item)))
     if not hits:

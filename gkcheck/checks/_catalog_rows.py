@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import PurePath
 
 from gkcheck.checks.registry import CheckContext, Outcome, unknown
 from gkcheck.model import Catalog, CatalogItem, EvidenceRef
+from gkcheck.model.catalog import FIELD_ATTRS
 from gkcheck.text.normalize import key
 
 NOT_CONFIGURED = "未提供本单位的主动公开事项目录（未配置目录来源），无法核验"
@@ -31,6 +35,15 @@ class Rows:
         rows for all the rules that read them)."""
         return field_keys(self.items, field)
 
+    def values(self, field: str) -> list[str]:
+        """`item.field(field)` of every row, in row order."""
+        return column_values(self.items, field)
+
+    def filled(self, field: str) -> list[bool]:
+        """`bool(key(item.field(field)))` of every row: whether the cell holds more than
+        punctuation, symbols and a list number (the test for an empty cell)."""
+        return field_filled(self.items, field)
+
     def where(self, item: CatalogItem) -> str:
         """"第12行" (with the file name when the unit has several catalog files)."""
         pos = item.pos
@@ -40,20 +53,101 @@ class Rows:
         return f"{PurePath(pos.file).name} {text}" if self.several_files else text
 
 
-_field_keys: tuple[list[CatalogItem], dict[str, list[str]]] | None = None
+# Columns worked out for the rows last asked about (the rules of one unit run one after
+# another on the same rows): (rows, {(what, field): column}).
+_columns: tuple[list[CatalogItem], dict[tuple[str, str], list]] | None = None
+
+
+def _columns_of(items: list[CatalogItem]) -> dict[tuple[str, str], list]:
+    global _columns
+    # list comparison tests identity first: equal rows (same objects) cost no model __eq__
+    if _columns is None or _columns[0] != items:
+        _columns = (list(items), {})
+    return _columns[1]
+
+
+def column_values(items: list[CatalogItem], field: str) -> list[str]:
+    """`it.field(field)` for every item (remembered)."""
+    cols = _columns_of(items)
+    col = cols.get(("value", field))
+    if col is None:
+        attr = FIELD_ATTRS.get(field)
+        if attr is None:
+            col = [it.extra.get(field, "") for it in items]
+        else:
+            col = [v or "" for v in map(attrgetter(attr), items)]
+        cols["value", field] = col
+    return col
 
 
 def field_keys(items: list[CatalogItem], field: str) -> list[str]:
-    """`key(it.field(field))` for every item, remembered while the same rows are asked
-    about (the rules of one unit run one after another)."""
-    global _field_keys
-    cached = _field_keys
-    if cached is None or len(cached[0]) != len(items) or any(a is not b for a, b in zip(cached[0], items)):
-        cached = _field_keys = (list(items), {})
-    by_field = cached[1]
-    if field not in by_field:
-        by_field[field] = [key(it.field(field)) for it in items]
-    return by_field[field]
+    """`key(it.field(field))` for every item (remembered)."""
+    cols = _columns_of(items)
+    col = cols.get(("key", field))
+    if col is None:
+        col = cols["key", field] = list(map(key, column_values(items, field)))
+    return col
+
+
+def field_filled(items: list[CatalogItem], field: str) -> list[bool]:
+    """`[bool(k) for k in field_keys(items, field)]`, without working out the keys of
+    cells that surely have one (see `has_key`); remembered."""
+    cols = _columns_of(items)
+    col = cols.get(("filled", field))
+    if col is None:
+        keys = cols.get(("key", field))
+        if keys is not None:
+            col = [bool(k) for k in keys]
+        else:  # columns repeat a few values (全社会, 主动 …): each distinct value once
+            values = column_values(items, field)
+            verdict = {v: has_key(v) for v in set(values)}
+            col = list(map(verdict.__getitem__, values))
+        cols["filled", field] = col
+    return col
+
+
+# A Latin letter or a CJK ideograph other than the numerals 一…十 survives `key`:
+# normalisation leaves both as they are, `key` keeps letters, and the leading list number
+# it drops is made only of digits, numerals 一…十 and punctuation.
+_NUMERALS = sorted(map(ord, "一二三四五六七八九十"))
+
+
+def _ideographs_but_numerals() -> str:
+    ranges, lo = [], 0x4E00
+    for n in _NUMERALS:
+        if n > lo:
+            ranges.append(f"{chr(lo)}-{chr(n - 1)}")
+        lo = n + 1
+    ranges.append(f"{chr(lo)}-\u9fff")
+    return "".join(ranges)
+
+
+_SURELY_KEYED = re.compile(f"[A-Za-z{_ideographs_but_numerals()}]")
+_NOT_IDEOGRAPH = re.compile(f"[^{_ideographs_but_numerals()}]+")
+
+
+def ideographs_of_key(key_text: str) -> str:
+    """The CJK ideographs (but the numerals 一…十) of a key, in order."""
+    return _NOT_IDEOGRAPH.sub("", key_text)
+
+
+@lru_cache(maxsize=65536)
+def key_ideographs(text: str | None) -> str:
+    """`ideographs_of_key(key(text))`, without working out the key: NFKC, then the
+    ideographs. Every later step of `key` (unified punctuation, no spaces, lower case,
+    NFC, the leading list number, no punctuation or symbols) keeps those ideographs as
+    they are and in order, so texts with equal keys have equal `key_ideographs`, and a
+    key inside another key has its ideographs inside the other's: a cheap first sieve
+    before comparing keys."""
+    return _NOT_IDEOGRAPH.sub("", unicodedata.normalize("NFKC", text)) if text else ""
+
+
+def has_key(text: str | None) -> bool:
+    """`bool(key(text))`: whether the text holds more than punctuation, symbols, spaces
+    and a list number; decided without `key` for text with a letter or an ideograph."""
+    if not text:
+        return False
+    return _SURELY_KEYED.search(text) is not None or bool(key(text))
 
 
 def rows_of(ctx: CheckContext) -> tuple[Rows | None, Outcome | None]:

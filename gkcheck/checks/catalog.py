@@ -13,7 +13,7 @@ of its 公开内容, never by its row number (`item_record`).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Literal
 
@@ -25,8 +25,10 @@ from gkcheck.checks._catalog_rows import (
     Rows,
     catalog_name,
     catalog_ref,
+    has_key,
     item_record,
     item_ref,
+    key_ideographs,
     label,
     rows_of,
     short,
@@ -250,7 +252,7 @@ def fields_complete(ctx: CheckContext, params: FieldsCompleteParams):
         yield problem
         return
     fields = params.fields
-    keys = {f: rows.keys(f) for f in fields}
+    keys = {f: rows.filled(f) for f in fields}
     empty_everywhere = [f for f in fields if not any(keys[f])]
     if len(rows.items) > 1:
         for f in empty_everywhere:
@@ -264,7 +266,12 @@ def fields_complete(ctx: CheckContext, params: FieldsCompleteParams):
     else:
         per_row = fields
     bad = 0
+    per_row_cols = [keys[f] for f in per_row]
+    # rows with every field filled are passed over without building a list for them
+    complete = [all(filled) for filled in zip(*per_row_cols)] if per_row_cols else [True] * len(rows.items)
     for i, it in enumerate(rows.items):
+        if complete[i]:
+            continue
         missing = [f for f in per_row if not keys[f][i]]
         if missing:
             bad += 1
@@ -328,16 +335,33 @@ def field_values(ctx: CheckContext, params: FieldValuesParams):
         return
     accepted = {f: frozenset(normalize(v) for v in vals) for f, vals in params.accepted.items()}
     outcomes: list[Outcome] = []
-    keys = {f: rows.keys(f) for f in params.fields}
-    for i, it in enumerate(rows.items):
+    keys = {f: rows.filled(f) for f in params.fields}
+    values = {f: rows.values(f) for f in params.fields}
+    # the verdict on each distinct value of a column, then only the rows with something to say
+    verdicts = {}
+    for f in params.fields:
+        acc = accepted.get(f, frozenset())
+        filled_values = {v for v, filled in zip(values[f], keys[f]) if filled}
+        verdicts[f] = {v: _judged(f, v, acc, params.max_working_days) for v in filled_values}
+    fail_empty = params.empty == "fail"
+    to_report = sorted(
+        {
+            i
+            for f in params.fields
+            for i, (v, filled) in enumerate(zip(values[f], keys[f]))
+            if (verdicts[f][v] if filled else fail_empty)
+        }
+    )
+    for i in to_report:
+        it = rows.items[i]
         for f in params.fields:
-            value = it.field(f)
+            value = values[f][i]
             if not keys[f][i]:
-                if params.empty == "fail":
+                if fail_empty:
                     where, record, ref = _cell(rows, it, f, value)
                     outcomes.append(failed(f"{where}：未填写{f}", ref, record=record))
                 continue
-            judged = _judged(f, value, accepted.get(f, frozenset()), params.max_working_days)
+            judged = verdicts[f][value]
             if not judged:
                 continue
             where, record, ref = _cell(rows, it, f, value)
@@ -436,7 +460,7 @@ def basis_cites_law(ctx: CheckContext, params: BasisParams):
     bad = 0
     for it in rows.items:
         value = it.basis
-        if not key(value):
+        if not has_key(value):
             if params.empty == "fail":
                 bad += 1
                 where = f"{rows.where(it)}（{label(it)}）"
@@ -493,10 +517,15 @@ def no_duplicates(ctx: CheckContext, params: NoDuplicatesParams):
     if problem:
         yield problem
         return
+    # Rows with equal keys have equal key ideographs (cheap, see `key_ideographs`): only
+    # rows that share theirs with another row are compared on their keys.
+    rough = [tuple(map(key_ideographs, rows.values(f))) for f in params.fields]
+    rough_count = Counter(zip(*rough))
+    candidates = [i for i, sig in enumerate(zip(*rough)) if rough_count[sig] > 1]
     groups: dict[tuple[str, ...], list] = defaultdict(list)
-    cols = [rows.keys(f) for f in params.fields]
-    for i, it in enumerate(rows.items):
-        sig = tuple(c[i] for c in cols)
+    for i in candidates:
+        it = rows.items[i]
+        sig = tuple(key(it.field(f)) for f in params.fields)
         if any(sig):
             groups[sig].append(it)
     dups = [g for g in groups.values() if len(g) > 1]

@@ -23,7 +23,8 @@ from gkcheck.sources.catalog_table import (
 def read_csv(path: Path, display: str) -> Catalog:
     text = decode(path.read_bytes(), display)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
-    rows = [TableRow(number=i, cells=[c.strip() for c in rec]) for i, rec in enumerate(records, 1)]
+    strip = str.strip
+    rows = [TableRow(number=i, cells=list(map(strip, rec))) for i, rec in enumerate(records, 1)]
     if not any(any(r.cells) for r in rows):
         raise CatalogError("文件是空的，没有目录内容", display)
     filled = sum(1 for r in rows if any(r.cells))

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
-from pydantic import TypeAdapter
 
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import FIELD_ATTRS, CatalogItem
-from gkcheck.sources.catalog_headers import MARKS, HeaderLayout
+from gkcheck.sources.catalog_headers import MARKS, ColumnSpec, HeaderLayout
+from gkcheck.sources.catalog_items import make_items
 from gkcheck.sources.datecells import parse_date
 
 # Rows of one catalog file we check: a unit's catalog has a few hundred to a few thousand;
@@ -31,6 +31,7 @@ JOIN = "、"
 _NOTE_START = re.compile(r"^(注|备注|说明)\s*(\d|[一二三四五六七八九十]|[:：．.、（(]|$)")
 _CHECKLIST = re.compile(r"([■□☑☐])\s*([^■□☑☐]*)")
 _CHECKED = {"■", "☑"}
+_BOX = re.compile("[■□☑☐]")
 _UPDATED_LABEL = re.compile(r"^(?:更新|修订)(?:日期|时间)\s*[:：]?\s*(.*)$")
 
 
@@ -70,25 +71,52 @@ def build_items(
     first_col = min((c.index for c in layout.columns), default=0)
     block_level1 = ""
     width = layout.width
+    plan = _Plan.of(layout)
     for row in rows[layout.first_data:]:
         cells = row.cells if len(row.cells) == width else (row.cells + [""] * width)[:width]
         own = row.own if len(row.own) == width else (row.own + [True] * width)[:width]
-        owned = [(i, t) for i, (t, o) in enumerate(zip(cells, own)) if o and t]
-        if not owned or row.wide_merge or _is_note(owned, first_col):
+        if False in own:
+            owned = [t for t, o in zip(cells, own) if o and t]
+            first = next((i for i, (t, o) in enumerate(zip(cells, own)) if o and t), 0)
+        else:  # every cell the row's own (always in CSV): the same, with C loops
+            owned = list(filter(None, cells))
+            first = cells.index(owned[0]) if owned else 0
+        if not owned or row.wide_merge or _is_note(first, owned[0], len(owned), first_col):
             block_level1 = ""  # a blank or note line ends the 一级事项 block
             continue
-        item = _item_fields(row.number, cells, layout, path, sheet, warnings)
+        item = _item_fields(row.number, cells, layout, path, sheet, warnings, plan)
         if has_level1:
             if not item.get("level1") and block_level1:
                 item["level1"] = block_level1  # carried down over its block
             block_level1 = item.get("level1", "")
         fields.append(item)
-    # validated all at once: about twice as fast as one CatalogItem(...) per row
-    items = _ITEMS.validate_python(fields)
+    # built all at once (see catalog_items: what validation would give, without its cost)
+    items = make_items(fields)
     return items, warnings
 
 
-_ITEMS = TypeAdapter(list[CatalogItem])
+@dataclass(frozen=True)
+class _Plan:
+    """A layout's columns split for `_item_fields`: `direct` are (index, attribute) of
+    the text columns that alone feed a field (their text is the value as it is); `rest`
+    are all other columns, in table order."""
+
+    direct: tuple[tuple[int, str], ...]
+    rest: tuple[ColumnSpec, ...]
+
+    @staticmethod
+    def of(layout: HeaderLayout) -> _Plan:
+        feeding: dict[str, int] = {}
+        for c in layout.columns:
+            if c.kind in ("text", "mark"):
+                feeding[c.field] = feeding.get(c.field, 0) + 1
+        direct = tuple(
+            (c.index, FIELD_ATTRS[c.field])
+            for c in layout.columns
+            if c.kind == "text" and feeding[c.field] == 1 and c.field in FIELD_ATTRS
+        )
+        taken = {i for i, _ in direct}
+        return _Plan(direct, tuple(c for c in layout.columns if c.index not in taken))
 
 
 def _item(
@@ -99,15 +127,22 @@ def _item(
 
 
 def _item_fields(
-    number: int, cells: list[str], layout: HeaderLayout, path: str, sheet: str | None, warnings: list[str]
+    number: int,
+    cells: list[str],
+    layout: HeaderLayout,
+    path: str,
+    sheet: str | None,
+    warnings: list[str],
+    plan: _Plan | None = None,
 ) -> dict:
     """The fields of `_item(...)`, to be validated as a CatalogItem."""
+    plan = plan or _Plan.of(layout)
     where = f"工作表「{sheet}」" if sheet else ""
     values: dict[str, list[str]] = {}
     seq = None
     updated = None
     extra: dict[str, str] = {}
-    for col in layout.columns:
+    for col in plan.rest:
         text = cells[col.index]
         if col.kind == "mark":
             if text in MARKS:
@@ -131,7 +166,9 @@ def _item_fields(
                 ) from None
         else:
             extra[col.label] = text
-    fields = {FIELD_ATTRS[k]: JOIN.join(v) for k, v in values.items()}
+    fields = {attr: text for i, attr in plan.direct if (text := cells[i])}
+    for k, v in values.items():
+        fields[FIELD_ATTRS[k]] = JOIN.join(v)
     if "channels" in fields:
         fields["channels"] = checked_channels(fields["channels"])
     return {"seq": seq, "updated": updated, "extra": extra, "pos": {"file": path, "sheet": sheet, "row": number},
@@ -143,7 +180,7 @@ def checked_channels(text: str) -> str:
 
     Text without checkboxes is returned as written.
     """
-    if not any(box in text for box in "■□☑☐"):
+    if _BOX.search(text) is None:
         return text
     kept = []
     for box, label in _CHECKLIST.findall(text):
@@ -153,10 +190,10 @@ def checked_channels(text: str) -> str:
     return JOIN.join(kept)
 
 
-def _is_note(owned: list[tuple[int, str]], table_first_col: int) -> bool:
-    """A line of notes: text only in the first cell, or starting with 注/备注/说明."""
-    first_col, first_text = owned[0]
-    if len(owned) == 1 and first_col <= table_first_col:
+def _is_note(first_col: int, first_text: str, filled: int, table_first_col: int) -> bool:
+    """A line of notes (its first filled cell at `first_col` holds `first_text`, `filled`
+    cells hold text): text only in the first cell, or starting with 注/备注/说明."""
+    if filled == 1 and first_col <= table_first_col:
         return True
     return bool(_NOTE_START.match(first_text))
 

@@ -3,7 +3,8 @@
 two-row header with merged parents, "√" marks, 一级事项 merged down over its rows,
 blank and note rows, and perhaps several sheets.
 
-openpyxl is used with read_only=False because merged ranges are only available then.
+The sheets' texts and merged ranges come from `xlsx_open.read_sheet_grids` (read from
+the XML directly; openpyxl in full mode for a workbook that reader does not expect).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-
-from openpyxl.worksheet.worksheet import Worksheet
 
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import Catalog, CatalogItem
@@ -23,20 +22,15 @@ from gkcheck.sources.catalog_headers import (
     find_header,
 )
 from gkcheck.sources.catalog_table import TableRow, build_items, title_and_updated
-from gkcheck.sources.xlsx_open import open_workbook, sheet_texts
-
-Merge = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col (1-based)
+from gkcheck.sources.xlsx_grid import Merge, SheetGrid
+from gkcheck.sources.xlsx_open import read_sheet_grids
 
 
 def read_xlsx(path: Path, display: str) -> Catalog:
-    wb = open_workbook(path, display, CatalogError)
-    try:
-        return _read_workbook(wb.worksheets, display)
-    finally:
-        wb.close()
+    return _read_workbook(read_sheet_grids(path, display, CatalogError), display)
 
 
-def _read_workbook(sheets: list[Worksheet], display: str) -> Catalog:
+def _read_workbook(sheets: list[SheetGrid], display: str) -> Catalog:
     items: list[CatalogItem] = []
     warnings: list[str] = []
     title = ""
@@ -44,11 +38,10 @@ def _read_workbook(sheets: list[Worksheet], display: str) -> Catalog:
     read = 0
     empty: list[str] = []
     for ws in sheets:
-        texts = sheet_texts(ws)
+        texts, merges = ws.texts, ws.merges
         if not texts:
             empty.append(ws.title)
             continue
-        merges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
         layout = find_header(_header_view(texts, merges))
         if layout is None:
             warnings.append(f"工作表「{ws.title}」未找到目录表头，已跳过")
