@@ -132,7 +132,7 @@ def evaluate(
         if state is not None:
             evidence.merge_child_state(state)
 
-    tasks_file = _tasks_file(pack)  # one look at the disk, not one per task
+    tables = _pack_tables(pack)
     result = AuditResult(
         version=__version__,
         pack=pack.id,
@@ -141,12 +141,9 @@ def evaluate(
         as_of=as_of,
         generated_at=dt.datetime.now().replace(microsecond=0),
         units=[UnitSummary(id=u.id, name=u.name, kind=u.kind, counts=unit_counts[u.id]) for u in chosen],
-        tasks=[_task_dict(pack, t, tasks_file) for t in pack.tasks],
-        requirements=[
-            {"id": r.id, "title": r.title, "text": r.text, "deadline": r.deadline.isoformat() if r.deadline else None}
-            for r in pack.requirements
-        ],
-        rules=[_rule_dict(r) for r in pack.rules],
+        tasks=[dict(t) for t in tables["tasks"]],
+        requirements=[dict(r) for r in tables["requirements"]],
+        rules=[dict(r) for r in tables["rules"]],
         errors=run_errors,
     )
     return with_findings(result, findings)
@@ -214,6 +211,31 @@ def _new_finding(rule: Rule, ctx: CheckContext, o: Outcome) -> Finding:
         deadline=min((t.deadline for t in ctx.tasks), default=None),
         evidence=o.evidence,
     )
+
+
+_TABLES: dict[int, tuple[Pack, dict[str, list[dict]]]] = {}
+
+
+def _pack_tables(pack: Pack) -> dict[str, list[dict]]:
+    """The task, requirement and rule tables every result of `pack` lists, worked out
+    once per pack (a department validating catalog after catalog reuses them); each
+    result gets copies of the dicts."""
+    hit = _TABLES.get(id(pack))
+    if hit is not None and hit[0] is pack:
+        return hit[1]
+    tasks_file = _tasks_file(pack)  # one look at the disk, not one per task
+    tables = {
+        "tasks": [_task_dict(pack, t, tasks_file) for t in pack.tasks],
+        "requirements": [
+            {"id": r.id, "title": r.title, "text": r.text, "deadline": r.deadline.isoformat() if r.deadline else None}
+            for r in pack.requirements
+        ],
+        "rules": [_rule_dict(r) for r in pack.rules],
+    }
+    if len(_TABLES) > 8:
+        _TABLES.clear()
+    _TABLES[id(pack)] = (pack, tables)
+    return tables
 
 
 def _task_dict(pack: Pack, t, tasks_file: str | None = None) -> dict:
