@@ -10,10 +10,16 @@ requests at once per host. Printed:
 
 - pages, seconds, pages/s of the crawl, and the bound: hosts × per-host concurrency ÷
   latency (20 × 2 ÷ 0.05 s = 800 pages/s), with the crawl's share of it (target ≥ 70 %);
+  the CPU the crawl used per page, the CPU the server's process used per request (it
+  runs on the same cores) and the load average (the machine may be shared: compare CPU
+  per page, not seconds, between runs);
 - linkchecker on the same site (every host's front page, which links the columns; list
   pages also carry a plain "下一页" link for it), at most 2 requests at once per host
   (threads = hosts × 2, maxrequestspersecond = 2 ÷ latency), its URLs/s; skipped with a
-  note if linkchecker is not installed (`pip install -e ".[bench]"`);
+  note if linkchecker is not installed (`pip install -e ".[bench]"`). linkchecker keeps
+  0.1–0.6 s between two requests to a host unless the server answers with a
+  `LinkChecker` header; for its run (only) the server sends one, so that the configured
+  rate applies;
 - the bytes the server sent (status lines, headers, bodies) for the first crawl and for
   a second crawl of the unchanged site into the same store (conditional requests,
   answered 304), and their ratio (target < 10 %).
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import re
 import shutil
 import subprocess
@@ -136,7 +143,7 @@ def write_sites(path: Path, hosts: int, port: int) -> None:
 # -- the server (a child process) --------------------------------------------------------
 
 
-def _serve(root: str, hosts: int, port: int, latency: float, sent, ready, stop) -> None:
+def _serve(root: str, hosts: int, port: int, latency: float, sent, ready, stop, optin) -> None:
     from gkcheck.crawl.fixture_server import Fault, FixtureServer
 
     class Counting:
@@ -163,16 +170,31 @@ def _serve(root: str, hosts: int, port: int, latency: float, sent, ready, stop) 
             _base.setup(self)
             self.wfile = Counting(self.wfile)
 
+        def end_headers(self, _base=base):
+            if optin.is_set():  # linkchecker's run: lift its own rate limit (see the docstring)
+                self.send_header("LinkChecker", "maxrequestspersecond")
+            _base.end_headers(self)
+
         # Nagle off, as web servers do: otherwise a body sent after its headers waits for
         # the client's delayed ACK (40 ms), nearly doubling every answer's latency
         fs.httpd.RequestHandlerClass = type(
-            "CountingHandler", (base,), {"setup": setup, "disable_nagle_algorithm": True}
+            "CountingHandler", (base,), {"setup": setup, "end_headers": end_headers, "disable_nagle_algorithm": True}
         )
         servers.append(fs.start())
     ready.set()
     stop.wait()
     for fs in servers:
         fs.stop()
+
+
+def _process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far, None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def _free_port(hosts: int) -> int:
@@ -239,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hosts", type=int, default=20, help="主机数（127.0.0.1 起，最多 250）")
     p.add_argument("--latency", type=float, default=0.05, help="每个响应附加的延迟（秒）")
     p.add_argument("--no-linkchecker", action="store_true", help="不运行 linkchecker 对比")
+    p.add_argument("--linkchecker-timeout", type=float, default=300, help="linkchecker 最长运行秒数（默认 300）")
     p.add_argument("--profile", action="store_true", help="对第一次抓取做 cProfile，打印耗时最多的函数")
     a = p.parse_args(argv)
 
@@ -254,8 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         sites = load_sites(work / "sites.yaml")
         ctx = mp.get_context("spawn")
         sent = ctx.Value("q", 0)
-        ready, stop = ctx.Event(), ctx.Event()
-        server = ctx.Process(target=_serve, args=(str(work / "site"), a.hosts, port, a.latency, sent, ready, stop))
+        ready, stop, optin = ctx.Event(), ctx.Event(), ctx.Event()
+        server = ctx.Process(
+            target=_serve, args=(str(work / "site"), a.hosts, port, a.latency, sent, ready, stop, optin)
+        )
         server.start()
         try:
             if not ready.wait(30):
@@ -269,9 +294,11 @@ def main(argv: list[str] | None = None) -> int:
 
                 prof = cProfile.Profile()
                 prof.enable()
+            server0 = _process_cpu(server.pid)
             cpu0 = time.process_time()
             first = crawl(sites, store, delay=0, concurrency=CONCURRENCY)
             cpu = time.process_time() - cpu0
+            server1 = _process_cpu(server.pid)
             if a.profile:
                 prof.disable()
                 pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
@@ -283,6 +310,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"占上限={rate / bound:.0%} （目标≥{TARGET_SHARE:.0%}） 错误={first.error_count} 请求={first.requests} "
                 f"CPU={cpu:.2f}秒（每页 {cpu / max(first.pages, 1) * 1000:.1f} 毫秒，占墙钟 {cpu / first.seconds:.0%}）"
             )
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "未知"
+            if server0 is not None and server1 is not None:
+                srv = server1 - server0
+                srv_text = f"{srv:.2f}秒（每请求 {srv / max(first.requests, 1) * 1000:.1f} 毫秒）"
+            else:
+                srv_text = "未知"
+            print(f"服务器进程CPU={srv_text} 处理器核数={os.cpu_count()} 负载均值={load}")
             sent.value = 0
             second = crawl(sites, store, delay=0, concurrency=CONCURRENCY)
             again_bytes = sent.value
@@ -294,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             if a.no_linkchecker:
                 print("linkchecker：未运行（--no-linkchecker）")
             else:
-                lc = run_linkchecker(a.hosts, port, a.latency, work, expected + a.hosts)
+                optin.set()
+                lc = run_linkchecker(a.hosts, port, a.latency, work, expected + a.hosts, timeout=a.linkchecker_timeout)
                 if isinstance(lc, str):
                     print(f"linkchecker：{lc}")
                 else:

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
+from lxml import etree
 
-from gkcheck.crawl.html import absolute, base_url, drop, link_title, soup_of, squash
+from gkcheck.crawl import tree
+from gkcheck.crawl.html import absolute, squash
 from gkcheck.text.dates import parse_date
 
 ATTACHMENT_EXT = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar")
@@ -48,6 +49,7 @@ _CHROME = re.compile(
     r"sidebar|side|copyright|banner|search|toolbar|dqwz|wzdh)([\s_-]|$)",
     re.IGNORECASE,
 )
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _DATE_LABEL = re.compile(r"(发布时间|发布日期|发文日期|成文日期|公开日期|时间|日期)\s*[:：]\s*")
 
 
@@ -65,90 +67,122 @@ def is_attachment(url: str) -> bool:
     return path.rsplit(".", 1)[-1] in ATTACHMENT_EXT if "." in path.rsplit("/", 1)[-1] else False
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+def _meta(doc: etree._Element, *names: str) -> str | None:
+    """The content of the first <meta> whose name is one of `names` (in that order of
+    preference; the first such <meta> counts even if it has no content)."""
+    metas = [m for m in tree.elements(doc, "meta") if m.get("name") is not None]
     for name in names:
-        m = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.IGNORECASE)})
-        if isinstance(m, Tag) and m.get("content"):
-            return squash(m["content"])
+        pattern = re.compile(f"^{re.escape(name)}$", re.IGNORECASE)
+        m = next((m for m in metas if pattern.search(m.get("name"))), None)
+        if m is not None and m.get("content"):
+            return squash(m.get("content"))
     return None
 
 
-def _strip_chrome(soup: BeautifulSoup) -> None:
+_CHROME_TAGS = ("nav", "header", "footer", "form", "iframe", "select")
+
+
+def _strip_chrome(doc: etree._Element) -> None:
     """Remove navigation, headers, footers, breadcrumbs and the like."""
-    for el in soup.find_all(["nav", "header", "footer", "form", "iframe", "select"]):
-        el.decompose()
+    for el in list(tree.elements(doc, *_CHROME_TAGS)):
+        tree.remove(el)
     chosen = []
-    for el in soup.find_all(True):
-        if el.name in ("body", "html") or not el.attrs:
+    for el in tree.elements(doc):
+        if el.tag in ("body", "html") or not len(el.attrib):
             continue
-        marks = " ".join([*(el.get("class") or []), el.get("id") or ""])
+        marks = " ".join([*tree.classes(el), el.get("id") or ""])
         if marks.strip() and _CHROME.search(marks):
             chosen.append(el)
-    ids = {id(el) for el in chosen}
-    tops = [el for el in chosen if not any(id(p) in ids for p in el.parents)]
+    marked = set(chosen)
+    tops = [el for el in chosen if not any(p in marked for p in el.iterancestors())]
     for el in tops:
-        el.decompose()
+        tree.remove(el)
 
 
-def _main(soup: BeautifulSoup) -> Tag | None:
+def _main(doc: etree._Element) -> etree._Element | None:
     """The content container: a known CMS container, else the parent of most paragraph text."""
-    found: list[tuple[int, int, Tag]] = []
-    for n, el in enumerate(soup.find_all(True)):
-        keys = [("class", c) for c in el.get("class") or []]
+    found: list[tuple[int, int, etree._Element]] = []
+    for n, el in enumerate(tree.elements(doc)):
+        keys = [("class", c) for c in tree.classes(el)]
         if el.get("id"):
-            keys.append(("id", el["id"]))
+            keys.append(("id", el.get("id")))
         ranks = [_RANK[k] for k in keys if k in _RANK]
         if ranks:
             found.append((min(ranks), n, el))
     for _, _, el in sorted(found, key=lambda x: (x[0], x[1])):
-        if len(squash(el.get_text())) >= 20:
+        if len(squash(tree.text(el))) >= 20:
             return el
-    scores: dict[int, tuple[Tag, int]] = {}
-    for p in soup.find_all(["p", "br"]):
-        parent = p.parent
-        if not isinstance(parent, Tag):
+    scores: dict[etree._Element, int] = {}
+    for p in tree.elements(doc, "p", "br"):
+        parent = p.getparent()
+        if parent is None:
             continue
-        n = len(squash(p.get_text())) if p.name == "p" else 10
-        tag, s = scores.get(id(parent), (parent, 0))
-        scores[id(parent)] = (tag, s + n)
+        n = len(squash(tree.text(p))) if p.tag == "p" else 10
+        scores[parent] = scores.get(parent, 0) + n
     if scores:
-        return max(scores.values(), key=lambda x: x[1])[0]
-    return soup.body
+        return max(scores.items(), key=lambda x: x[1])[0]
+    return tree.first(doc, "body")
 
 
-def _text(el: Tag) -> str:
-    """The element's text, a line per block (p, div, tr, li …), cells separated by tabs.
-    Walks the tree once without changing it (inserting markers costs O(n²) in bs4)."""
+def _text(el: etree._Element) -> str:
+    """The element's text, a line per block (p, div, tr, li …), cells separated by tabs."""
     parts: list[str] = []
-    stack: list = [iter(el.children)]
-    closers: list[str] = []
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            parts.append(closers.pop()) if closers else None
-            continue
-        if isinstance(child, Tag):
-            if child.name == "br":
-                parts.append("\n")
-                continue
-            block = child.name in _BLOCKS
-            if block:
-                parts.append("\n")
-            closers.append("\n" if block else ("\t" if child.name in ("td", "th") else ""))
-            stack.append(iter(child.children))
-        elif type(child) in (NavigableString, CData):
-            parts.append(str(child))
+    if tree.plain(el):
+        _plain_parts(el, parts, tree.collapse)
+    else:
+        _walk_parts(el, parts)
     lines = []
     for line in "".join(parts).splitlines():
-        line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+        line = _SPACES.sub(" ", line).strip()
         if line:
             lines.append(line)
     return "\n".join(lines)
 
 
-def _page_date(soup: BeautifulSoup, full_text: str) -> dt.date | None:
-    meta = _meta(soup, "PubDate", "pubdate", "publishdate", "firstpublishedtime", "others")
+def _plain_parts(el: etree._Element, parts: list[str], collapse) -> None:
+    """`_text`'s pieces of an element without string containers (recursive: libxml2
+    nests elements at most 256 deep)."""
+    if el.text:
+        parts.append(collapse(el.text))
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag == "br":
+                parts.append("\n")
+            elif tag in _BLOCKS:
+                parts.append("\n")
+                _plain_parts(child, parts, collapse)
+                parts.append("\n")
+            else:
+                _plain_parts(child, parts, collapse)
+                if tag == "td" or tag == "th":
+                    parts.append("\t")
+        if child.tail:
+            parts.append(collapse(child.tail))
+
+
+def _walk_parts(el: etree._Element, parts: list[str]) -> None:
+    """`_text`'s pieces of any element (string containers, pre), by `tree.walk`."""
+    skip: etree._Element | None = None  # a <br>: its own content (if any) is not read
+    for kind, value in tree.walk(el, None):
+        if skip is not None:
+            if kind is tree.CLOSE and value is skip:
+                skip = None
+            continue
+        if kind is tree.TEXT:
+            parts.append(value)
+        elif value.tag == "br":  # (an OPEN: its CLOSE is skipped)
+            parts.append("\n")
+            skip = value
+        elif kind is tree.OPEN:
+            if value.tag in _BLOCKS:
+                parts.append("\n")
+        else:
+            parts.append("\n" if value.tag in _BLOCKS else ("\t" if value.tag in ("td", "th") else ""))
+
+
+def _page_date(doc: etree._Element, full_text: str) -> dt.date | None:
+    meta = _meta(doc, "PubDate", "pubdate", "publishdate", "firstpublishedtime", "others")
     if meta:
         d = parse_date(meta)
         if d:
@@ -162,32 +196,34 @@ def _page_date(soup: BeautifulSoup, full_text: str) -> dt.date | None:
 
 def extract_body(html: str, url: str) -> Body:
     """Main text, title, publication date, links and attachments of a post page."""
-    soup = soup_of(html)
-    base = base_url(soup, url)
-    drop(soup)
-    title = _meta(soup, "ArticleTitle", "title")
+    doc = tree.parse(html)
+    base = tree.base_url(doc, url)
+    tree.drop(doc)
+    title = _meta(doc, "ArticleTitle", "title")
     if not title:
-        h = soup.find(["h1", "h2"])
-        title = squash(h.get_text(" ")) if isinstance(h, Tag) and squash(h.get_text(" ")) else None
-    if not title and soup.title:
-        title = squash(soup.title.get_text()) or None
-    date = _page_date(soup, squash(soup.get_text(" ")))
+        h = tree.first(doc, "h1", "h2")
+        title = squash(tree.text(h, " ")) or None if h is not None else None
+    if not title:
+        t = tree.first(doc, "title")
+        if t is not None:
+            title = squash(tree.text(t)) or None
+    date = _page_date(doc, squash(tree.text(doc, " ")))
 
     attachments: list[tuple[str, str]] = []
     seen_att: set[str] = set()
-    for a in soup.find_all("a", href=True):
+    for a in tree.with_attr(doc, "a", "href"):
         link = absolute(a.get("href"), base)
         if link and is_attachment(link) and link not in seen_att:
             seen_att.add(link)
-            attachments.append((link, link_title(a) or unquote(urlsplit(link).path.rsplit("/", 1)[-1])))
+            attachments.append((link, tree.link_title(a) or unquote(urlsplit(link).path.rsplit("/", 1)[-1])))
 
-    _strip_chrome(soup)
-    main = _main(soup)
+    _strip_chrome(doc)
+    main = _main(doc)
     links: list[str] = []
     text = ""
-    if isinstance(main, Tag):
+    if main is not None:
         seen: set[str] = set()
-        for a in main.find_all("a", href=True):
+        for a in tree.with_attr(main, "a", "href"):
             link = absolute(a.get("href"), base)
             if link and link not in seen:
                 seen.add(link)

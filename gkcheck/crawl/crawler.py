@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,14 +299,28 @@ class _Run:
         pool.shutdown(wait=True)
 
     def _run_all(self, pool: ThreadPoolExecutor, calls: list[tuple]) -> list:
-        """Run calls on the pool; results in call order; the first exception re-raised."""
+        """Run calls on the pool; results in call order; the first exception (in call
+        order) re-raised as soon as one is seen. Completions are counted by callbacks:
+        polling `wait` over thousands of pending futures cost the workers the GIL."""
         futures = [pool.submit(fn, *args) for fn, args in calls]
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-            for f in done:
-                if f.exception() is not None:
-                    raise f.exception()
+        finished = threading.Event()
+        lock = threading.Lock()
+        remaining = [len(futures)]
+
+        def count(f):
+            with lock:
+                remaining[0] -= 1
+                last = remaining[0] == 0
+            if last or (not f.cancelled() and f.exception() is not None):
+                finished.set()
+
+        for f in futures:
+            f.add_done_callback(count)
+        while futures and not finished.wait(0.2):  # short waits: Ctrl-C stays prompt
+            pass
+        for f in futures:
+            if f.done() and not f.cancelled() and f.exception() is not None:
+                raise f.exception()
         return [f.result() for f in futures]
 
     def _check_stop(self) -> None:

@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
+from gkcheck.crawl import tree
 from gkcheck.crawl.config import Selectors
-from gkcheck.crawl.html import absolute, base_url, drop, link_title, soup_of, squash
+from gkcheck.crawl.html import absolute, base_url, link_title, soup_of, squash
 from gkcheck.text.dates import date_from_url, find_dates
 
 
@@ -61,22 +63,23 @@ def parse_list(
     ref_date = ref_date or dt.date.today()
     if profile == "hanweb":
         return _hanweb(html, url, ref_date)
-    soup = soup_of(html)
-    base = base_url(soup, url)
-    if profile == "css":
+    if profile == "css":  # CSS selectors need BeautifulSoup (soupsieve)
         assert selectors is not None
-        return _css(soup, base, selectors, ref_date)
+        soup = soup_of(html)
+        return _css(soup, base_url(soup, url), selectors, ref_date)
+    doc = tree.parse(html)
+    base = tree.base_url(doc, url)
     trs = _trs_pages(html, url)
-    drop(soup)
-    page = ListPage(items=_dated_links(soup, base, url, ref_date))
+    tree.drop(doc)
+    page = ListPage(items=_dated_links(doc, base, url, ref_date))
     if trs is not None:
         page.total_pages, page.next_urls = trs
         page.next_is_link = False
     elif profile == "trs":
         page.notes.append("未找到 createPageHTML 分页脚本，按单页处理")
-        page.next_urls = _next_link(soup, base)
+        page.next_urls = _next_link(doc, base)
     else:
-        page.next_urls = _next_link(soup, base)
+        page.next_urls = _next_link(doc, base)
     return page
 
 
@@ -118,10 +121,17 @@ def _url_year(link: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _text_without(el: Tag, a: Tag) -> str:
+def _text_without(el: etree._Element, a: etree._Element) -> str:
     """The element's text with the link's own text (the title) taken out."""
-    full = el.get_text(" ")
-    own = a.get_text(" ")
+    return _without(tree.text(el, " "), tree.text(a, " "))
+
+
+def _soup_text_without(el: Tag, a: Tag) -> str:
+    """`_text_without` for a BeautifulSoup element (the css profile)."""
+    return _without(el.get_text(" "), a.get_text(" "))
+
+
+def _without(full: str, own: str) -> str:
     if own:
         full = full.replace(own, " ", 1)
     return squash(full)
@@ -132,39 +142,40 @@ def _text_without(el: Tag, a: Tag) -> str:
 _SIDEBAR = re.compile(r"side|right|left|hot|rank|nav|menu|foot|header|top|link|friend|banner|tab_?hd|zt", re.IGNORECASE)
 
 
-def _title_like(a: Tag) -> bool:
-    return len(link_title(a)) >= 4
+_STOP = ("body", "html", tree.DOC)
 
 
-def _signature(el: Tag) -> tuple:
+def _signature(el: etree._Element) -> tuple:
     sig = []
-    node: Tag | None = el
-    while isinstance(node, Tag) and node.name not in ("body", "html", "[document]"):
-        cls = " ".join(sorted(node.get("class") or []))
+    node: etree._Element | None = el
+    while node is not None and node.tag not in _STOP:
+        cls = " ".join(sorted(tree.classes(node)))
         ident = node.get("id") or ""
-        sig.append((node.name, cls, "" if re.search(r"\d", ident) else ident))
-        node = node.parent
+        sig.append((node.tag, cls, "" if re.search(r"\d", ident) else ident))
+        node = node.getparent()
     return tuple(sig)
 
 
-def _dated_links(root: BeautifulSoup | Tag, base: str, page_url: str, ref: dt.date) -> list[ListItem]:
+def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -> list[ListItem]:
     found: list[tuple[tuple, ListItem, str]] = []  # (signature of the item element, item, its text)
-    anchors = [a for a in root.find_all("a", href=True) if _title_like(a)]
-    # how many title-like links each element holds (one pass, not one search per link)
-    holds: dict[int, int] = defaultdict(int)
-    for a in anchors:
-        for parent in a.parents:
-            holds[id(parent)] += 1
-    for a in anchors:
+    anchors = [(a, tree.link_title(a)) for a in tree.with_attr(root, "a", "href")]
+    anchors = [(a, title) for a, title in anchors if len(title) >= 4]
+    # how many title-like links each element holds (one pass, not one search per link);
+    # keyed by the element itself (kept alive), never by id() of a passing lxml proxy
+    holds: dict[etree._Element, int] = defaultdict(int)
+    for a, _ in anchors:
+        for parent in a.iterancestors():
+            holds[parent] += 1
+    for a, title in anchors:
         link = absolute(a.get("href"), base)
         if link is None:
             continue
         node, item_el, text = a, None, ""
         for _ in range(5):
-            parent = node.parent
-            if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+            parent = node.getparent()
+            if parent is None or parent.tag in _STOP:
                 break
-            if holds[id(parent)] > 1:
+            if holds[parent] > 1:
                 break
             text = _text_without(parent, a)
             if find_dates(text) or find_dates(text, default_year=ref.year):
@@ -172,7 +183,7 @@ def _dated_links(root: BeautifulSoup | Tag, base: str, page_url: str, ref: dt.da
                 break
             node = parent
         if item_el is not None:
-            found.append((_signature(item_el), ListItem(link_title(a), link), text))
+            found.append((_signature(item_el), ListItem(title, link), text))
     if not found:
         return []
     groups: dict[tuple, list[tuple[ListItem, str]]] = defaultdict(list)
@@ -235,10 +246,10 @@ def _trs_pages(html: str, url: str) -> tuple[int, list[str]] | None:
 _NEXT_TEXT = {"下一页", "下页", "后一页", "下一页>", "下一页>>", "下一页 >", "下一页 >>", ">", ">>", "›", "»", "next"}
 
 
-def _next_link(soup: BeautifulSoup | Tag, base: str) -> list[str]:
-    for a in soup.find_all("a"):
-        text = squash(a.get_text(" ")).lower()
-        title = squash(a.get("title") if isinstance(a.get("title"), str) else "")
+def _next_link(root: etree._Element, base: str) -> list[str]:
+    for a in tree.elements(root, "a"):
+        text = squash(tree.text(a, " ")).lower()
+        title = squash(a.get("title") or "")
         if text in _NEXT_TEXT or title == "下一页" or text.startswith("下一页"):
             link = absolute(a.get("href"), base)
             if link:
@@ -276,7 +287,7 @@ def _css(soup: BeautifulSoup, base: str, sel: Selectors, ref: dt.date) -> ListPa
             date_el = item.select_one(sel.date)
             text = squash(date_el.get_text(" ")) if isinstance(date_el, Tag) else ""
         else:
-            text = _text_without(item, title_el)
+            text = _soup_text_without(item, title_el)
         d, how = _item_date(text, link, prev, ref)
         if d:
             prev = d
@@ -306,11 +317,11 @@ def _hanweb(html: str, url: str, ref: dt.date) -> ListPage:
     stores = _DATASTORE.findall(html)
     if not stores:
         page.notes.append("未找到大汉 datastore 数据，按普通列表页解析")
-        soup = soup_of(html)
-        base = base_url(soup, url)
-        drop(soup)
-        page.items = _dated_links(soup, base, url, ref)
-        page.next_urls = _next_link(soup, base)
+        doc = tree.parse(html)
+        base = tree.base_url(doc, url)
+        tree.drop(doc)
+        page.items = _dated_links(doc, base, url, ref)
+        page.next_urls = _next_link(doc, base)
         return page
     prev: dt.date | None = None
     seen: set[str] = set()
@@ -322,24 +333,24 @@ def _hanweb(html: str, url: str, ref: dt.date) -> ListPage:
             total = int(m.group(1))
         ng = _NEXTGROUP.search(store)
         if ng:
-            a = soup_of(ng.group(1)).find("a", href=True)
-            if isinstance(a, Tag):
-                nextgroup = absolute(a["href"], url)
+            a = next(tree.with_attr(tree.parse(ng.group(1)), "a", "href"), None)
+            if a is not None:
+                nextgroup = absolute(a.get("href"), url)
         for rec in _RECORD.findall(store):
-            frag = soup_of(rec)
-            drop(frag)
-            a = next((x for x in frag.find_all("a", href=True) if absolute(x.get("href"), url)), None)
+            frag = tree.parse(rec)
+            tree.drop(frag)
+            a = next((x for x in tree.with_attr(frag, "a", "href") if absolute(x.get("href"), url)), None)
             if a is None:
                 continue
             link = absolute(a.get("href"), url)
             if link in seen:
                 continue
             seen.add(link)
-            body = frag.body or frag
-            d, how = _item_date(_text_without(body, a), link, prev, ref)
+            body = tree.first(frag, "body")
+            d, how = _item_date(_text_without(frag if body is None else body, a), link, prev, ref)
             if d:
                 prev = d
-            page.items.append(ListItem(link_title(a), link, d, how))
+            page.items.append(ListItem(tree.link_title(a), link, d, how))
     # Paging: the data proxy serves records startrecord..endrecord.
     query = dict(parse_qsl(urlsplit(url).query))
     if "startrecord" in query:

@@ -1,5 +1,12 @@
-"""Polite HTTP fetching with requests: one session per host, bounded and spaced requests,
+"""Polite HTTP fetching: one connection pool per host, bounded and spaced requests,
 robots.txt, retries with backoff, a redirect limit, a streamed size cap.
+
+Requests go through urllib3's connections directly, kept alive in a small pool per host
+(requests' and urllib3's pool layers cost more CPU than the request itself, and a crawl
+of many hosts is CPU-bound); through a proxy, urllib3's proxy manager is used. What a
+`requests.Session` did is kept: its default headers (gzip), cookies kept per host,
+proxies from the environment (HTTP_PROXY, NO_PROXY …), certificates from certifi or
+REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, URLs re-quoted the same way.
 
 `Fetcher.fetch(url)` never raises for network trouble: it returns a `FetchResult` whose
 `error_kind` / `error` say what went wrong (in Chinese for `error`), so the crawler can
@@ -15,14 +22,35 @@ or not at all: RFC 9309 says not to crawl then), invalid_url.
 from __future__ import annotations
 
 import codecs
+import errno
+import http.client
+import http.cookiejar
+import os
 import threading
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import requests
+import certifi
 import urllib3
+from requests.adapters import HTTPAdapter
+from requests.cookies import extract_cookies_to_jar, get_cookie_header
+from requests.utils import (
+    DEFAULT_ACCEPT_ENCODING,
+    get_environ_proxies,
+    requote_uri,
+    select_proxy,
+)
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    LocationValueError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+from urllib3.util.ssl_ import create_urllib3_context
 
 from gkcheck.crawl.config import Defaults
 from gkcheck.crawl.encoding import decode_html
@@ -106,19 +134,43 @@ class FetchResult:
         return self.decoded()[0]
 
 
+class _Wire:
+    """What the cookie helpers of requests read of a request: its URL and headers."""
+
+    __slots__ = ("headers", "url")
+
+    def __init__(self, url: str, headers: dict[str, str]):
+        self.url = url
+        self.headers = headers
+
+
+def _ssl_context():
+    """One verifying TLS context for all hosts, loaded once (as requests does)."""
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
+    ctx = create_urllib3_context()
+    if os.path.isdir(bundle):
+        ctx.load_verify_locations(capath=bundle)
+    else:
+        ctx.load_verify_locations(cafile=bundle)
+    return ctx
+
+
 class _HostState:
-    def __init__(self, concurrency: int, delay: float, user_agent: str):
-        self.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=concurrency, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.update(
-            {
-                "User-Agent": user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                "Accept-Language": "zh-CN,zh;q=0.9",
-            }
-        )
+    def __init__(self, concurrency: int, delay: float, user_agent: str, ssl_context):
+        self.concurrency = concurrency
+        self.ssl_context = ssl_context
+        self.managers: dict[str, urllib3.PoolManager | None] = {}  # by URL scheme; None: no proxy
+        self.managers_lock = threading.Lock()
+        self.idle: list[HTTPConnection] = []  # kept-alive direct connections, at most `concurrency`
+        # a requests.Session's headers, in its order, with ours
+        self.headers = {
+            "User-Agent": user_agent,
+            "Accept-Encoding": DEFAULT_ACCEPT_ENCODING,
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Connection": "keep-alive",
+            "Accept-Language": "zh-CN,zh;q=0.9",
+        }
+        self.cookies = http.cookiejar.CookieJar()
         self.semaphore = threading.BoundedSemaphore(concurrency)
         self.lock = threading.Lock()
         self.next_at = 0.0
@@ -127,6 +179,82 @@ class _HostState:
         self.robots: urllib.robotparser.RobotFileParser | None = None
         self.robots_error: FetchResult | None = None  # robots.txt unavailable: crawl nothing
         self.robots_done = False
+
+    def manager(self, url: str) -> urllib3.PoolManager | None:
+        """The proxy manager for `url` if the environment names a proxy for it, else None
+        (direct connections)."""
+        scheme = urlsplit(url).scheme
+        try:
+            return self.managers[scheme]
+        except KeyError:
+            pass
+        with self.managers_lock:
+            if scheme not in self.managers:
+                proxy = select_proxy(url, get_environ_proxies(url))
+                kw = {"num_pools": 1, "maxsize": self.concurrency, "ssl_context": self.ssl_context}
+                if not proxy:
+                    m = None
+                elif proxy.lower().startswith("socks"):
+                    from urllib3.contrib.socks import SOCKSProxyManager  # needs PySocks
+
+                    m = SOCKSProxyManager(proxy, **kw)
+                else:
+                    if "://" not in proxy:
+                        proxy = "http://" + proxy
+                    m = urllib3.ProxyManager(proxy, proxy_headers=HTTPAdapter.proxy_headers(None, proxy), **kw)
+                self.managers[scheme] = m
+            return self.managers[scheme]
+
+    def connection(self, scheme: str, host: str, port: int | None) -> HTTPConnection:
+        """An idle kept-alive connection to the host, or a new one (connected on use)."""
+        with self.managers_lock:
+            while self.idle:
+                conn = self.idle.pop()
+                if conn.scheme_host_port == (scheme, host, port):
+                    if conn.sock is not None and not conn.is_connected:
+                        conn.close()  # the server closed it meanwhile: reconnect
+                    return conn
+                conn.close()
+        if scheme == "https":
+            return _Https(host, port, ssl_context=self.ssl_context)
+        return _Http(host, port)
+
+    def keep(self, conn: HTTPConnection) -> None:
+        with self.managers_lock:
+            if len(self.idle) < self.concurrency:
+                self.idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self.managers_lock:
+            for m in self.managers.values():
+                if m is not None:
+                    m.clear()
+            self.managers.clear()
+            for conn in self.idle:
+                conn.close()
+            self.idle.clear()
+
+
+class _Http(HTTPConnection):
+    @property
+    def scheme_host_port(self) -> tuple:
+        return ("http", self._gk_host, self._gk_port)
+
+    def __init__(self, host: str, port: int | None, **kw):
+        super().__init__(host, port or 80, **kw)
+        self._gk_host, self._gk_port = host, port
+
+
+class _Https(HTTPSConnection):
+    @property
+    def scheme_host_port(self) -> tuple:
+        return ("https", self._gk_host, self._gk_port)
+
+    def __init__(self, host: str, port: int | None, **kw):
+        super().__init__(host, port or 443, **kw)
+        self._gk_host, self._gk_port = host, port
 
 
 class _Deadline(Exception):
@@ -159,6 +287,8 @@ class Fetcher:
         self.delay = defaults.delay if delay is None else delay
         self._hosts: dict[str, _HostState] = {}
         self._lock = threading.Lock()
+        self._ssl_context = None  # made on first use (loading the certificates takes time)
+        self._timeout = urllib3.Timeout(connect=defaults.timeout[0], read=defaults.timeout[1])
         self.requests_made = 0  # HTTP requests sent, retries and redirects included
 
     # -- public ---------------------------------------------------------------------
@@ -254,7 +384,7 @@ class Fetcher:
     def close(self) -> None:
         with self._lock:
             for hs in self._hosts.values():
-                hs.session.close()
+                hs.close()
             self._hosts.clear()
 
     def __enter__(self):
@@ -276,7 +406,9 @@ class Fetcher:
         with self._lock:
             hs = self._hosts.get(key)
             if hs is None:
-                hs = self._hosts[key] = _HostState(self.concurrency, self.delay, self.d.user_agent)
+                if self._ssl_context is None:
+                    self._ssl_context = _ssl_context()
+                hs = self._hosts[key] = _HostState(self.concurrency, self.delay, self.d.user_agent, self._ssl_context)
             return hs
 
     def _wait_turn(self, hs: _HostState) -> None:
@@ -318,58 +450,130 @@ class Fetcher:
             with self._lock:
                 self.requests_made += 1
             t0 = time.monotonic()
+            sent = {**hs.headers, **headers}
             try:
-                r = hs.session.request(
-                    method,
-                    url,
-                    headers=headers,
-                    timeout=tuple(self.d.timeout),
-                    allow_redirects=False,
-                    stream=True,
-                )
-            except requests.exceptions.ConnectTimeout:
-                self._fail(res, "timeout", f"连接超时（{self.d.timeout[0]:g} 秒）")
-                return True
-            except requests.exceptions.ReadTimeout:
-                self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无响应）")
-                return True
-            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, ValueError) as exc:
-                self._fail(res, "invalid_url", f"网址无效：{exc}")
-                return False
-            except requests.exceptions.RequestException as exc:
+                wire = requote_uri(url)
+                if len(hs.cookies):
+                    cookie = get_cookie_header(hs.cookies, _Wire(wire, sent))
+                    if cookie:
+                        sent["Cookie"] = cookie
+                manager = hs.manager(wire)
+                if manager is None:
+                    conn, r = self._direct(hs, method, wire, sent)
+                else:
+                    conn, r = None, manager.urlopen(
+                        method, wire, headers=sent, timeout=self._timeout, redirect=False, retries=False,
+                        preload_content=False,
+                    )  # fmt: skip
+            except NewConnectionError as exc:  # (a ConnectTimeoutError subclass: first)
                 self._connection_error(res, exc)
                 return True
+            except ConnectTimeoutError:
+                self._fail(res, "timeout", f"连接超时（{self.d.timeout[0]:g} 秒）")
+                return True
+            except ReadTimeoutError:
+                self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无响应）")
+                return True
+            except (LocationValueError, ValueError) as exc:
+                self._fail(res, "invalid_url", f"网址无效：{exc}")
+                return False
+            except (urllib3.exceptions.HTTPError, OSError, ImportError) as exc:
+                self._connection_error(res, exc)
+                return True
+            done = False  # the answer read to its end: the connection can serve the next request
             try:
-                res.status = r.status_code
+                if "set-cookie" in r.headers:
+                    extract_cookies_to_jar(hs.cookies, _Wire(wire, sent), r)
+                res.status = r.status
                 res.content_type = r.headers.get("Content-Type")
                 res.etag = r.headers.get("ETag")
                 res.last_modified = r.headers.get("Last-Modified")
-                if r.status_code in RETRY_STATUS:
+                done = method == "HEAD" or r.status in (204, 304) or r.length_remaining == 0
+                if r.status in RETRY_STATUS:
                     res._retry_after = _retry_after(r.headers.get("Retry-After"))
-                    self._fail(res, f"http_{r.status_code}", _http_reason(r.status_code))
+                    self._fail(res, f"http_{r.status}", _http_reason(r.status))
                     return True
-                if r.status_code in REDIRECTS:
+                if r.status in REDIRECTS:
                     res._location = r.headers.get("Location")
                     return False
-                if r.status_code == 304 or r.status_code >= 400 or method == "HEAD":
+                if r.status == 304 or r.status >= 400 or method == "HEAD":
                     return False
-                self._read_body(r, res, t0, max_bytes)
+                done = self._read_body(r, res, t0, max_bytes)
                 return False
             except _Deadline:
                 self._fail(res, "timeout", f"超过单页总时限 {self.d.max_seconds:g} 秒，已放弃")
                 res.content = b""
                 return True
-            except requests.exceptions.RequestException as exc:
+            except ReadTimeoutError as exc:
+                self._connection_error(res, exc)
+                res.content = b""
+                return True
+            except ProtocolError as exc:  # the body broke off
+                if _was_reset(repr(exc)):
+                    self._fail(res, "reset", "连接被服务器重置或中断")
+                else:
+                    self._fail(res, "reset", "传输中断（响应不完整）")
+                res.content = b""
+                return True
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
                 self._connection_error(res, exc)
                 res.content = b""
                 return True
             finally:
-                r.close()
+                if not done:
+                    r.close()  # unread data left: the connection is not reused
+                if conn is None:
+                    r.release_conn()
+                elif done:
+                    hs.keep(conn)
+                else:
+                    conn.close()
 
-    def _read_body(self, r: requests.Response, res: FetchResult, t0: float, max_bytes: int | None = None) -> None:
+    def _direct(self, hs: _HostState, method: str, url: str, headers: dict) -> tuple[HTTPConnection, urllib3.BaseHTTPResponse]:
+        """Send one request on a kept-alive connection and read the answer's head, as
+        urllib3's connection pool does (its errors: connect timeout, new connection
+        error, read timeout, "connection aborted")."""
+        parts = urlsplit(url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        try:
+            conn = hs.connection(parts.scheme, parts.hostname or "", parts.port)
+        except ValueError as exc:
+            raise LocationValueError(str(exc)) from None
+        ok = False
+        try:
+            conn.timeout = self.d.timeout[0]
+            if conn.sock is None:
+                try:
+                    conn.connect()  # ConnectTimeoutError, NewConnectionError
+                except TimeoutError as exc:  # in the TLS handshake: urllib3 calls it a read timeout
+                    raise ReadTimeoutError(None, url, f"Read timed out. (read timeout={conn.timeout})") from exc
+            try:
+                conn.request(method, target, headers=headers, preload_content=False, decode_content=True)
+            except BrokenPipeError:
+                pass  # the server may have answered already: read it
+            except OSError as exc:
+                if exc.errno not in (errno.EPROTOTYPE, errno.ECONNRESET):
+                    raise ProtocolError("Connection aborted.", exc) from exc
+            conn.timeout = self.d.timeout[1]
+            try:
+                r = conn.getresponse()
+            except TimeoutError as exc:
+                raise ReadTimeoutError(None, url, f"Read timed out. (read timeout={conn.timeout})") from exc
+            except (OSError, http.client.HTTPException) as exc:
+                raise ProtocolError("Connection aborted.", exc) from exc
+            ok = True
+            return conn, r
+        finally:
+            if not ok:
+                conn.close()
+
+    def _read_body(self, r: urllib3.BaseHTTPResponse, res: FetchResult, t0: float, max_bytes: int | None = None) -> bool:
+        """Read the body up to the cap; True if it was read to its end."""
         buf = bytearray()
         cap = max_bytes or self.d.max_bytes
-        for chunk in r.iter_content(CHUNK):
+        for chunk in r.stream(CHUNK, decode_content=True):
             if time.monotonic() - t0 > self.d.max_seconds:
                 raise _Deadline()
             buf += chunk
@@ -382,16 +586,16 @@ class Fetcher:
             declared = r.headers.get("Content-Length")
             size = f"（声明大小 {int(declared):,} 字节）" if declared and declared.isdigit() else ""
             self._fail(res, "too_large", f"页面超过大小上限 {cap:,} 字节，已截断{size}")
+            return False
+        return True
 
     def _connection_error(self, res: FetchResult, exc: Exception) -> None:
         inner = exc.args[0] if exc.args else None
         text = f"{exc!r} {inner!r}"
-        if isinstance(inner, urllib3.exceptions.ReadTimeoutError) or "Read timed out" in text:
+        if isinstance(exc, ReadTimeoutError) or isinstance(inner, ReadTimeoutError) or "Read timed out" in text:
             self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无数据）")
-        elif "reset" in text.lower() or "RemoteDisconnected" in text or "aborted" in text.lower():
+        elif _was_reset(text):
             self._fail(res, "reset", "连接被服务器重置或中断")
-        elif isinstance(exc, requests.exceptions.ChunkedEncodingError):
-            self._fail(res, "reset", "传输中断（响应不完整）")
         else:
             self._fail(res, "connection", f"无法连接：{_short(exc)}")
 
@@ -429,6 +633,10 @@ class Fetcher:
             hs.robots = None
         else:
             hs.robots_error = r
+
+
+def _was_reset(text: str) -> bool:
+    return "reset" in text.lower() or "RemoteDisconnected" in text or "aborted" in text.lower()
 
 
 def _retry_after(value: str | None) -> float:
