@@ -50,16 +50,20 @@ def is_cut(text: str) -> bool:
 def link_title(a: Tag) -> str:
     """A link's full title: its `title` attribute where the visible text is cut with "…"
     (or is empty, or is a prefix of the attribute), else the visible text."""
-    text = squash(a.get_text(" "))
-    attr = squash(a.get("title") if isinstance(a.get("title"), str) else "")
+    return full_title(a.get_text(" "), a.get("title") if isinstance(a.get("title"), str) else "")
+
+
+def full_title(shown: str, attr: str) -> str:
+    """`link_title` from a link's visible text and its `title` attribute."""
+    shown, attr = squash(shown), squash(attr or "")
     if not attr:
-        return text
-    if not text or is_cut(text):
+        return shown
+    if not shown or is_cut(shown):
         return attr
-    stem = text.rstrip("…. ⋯")
-    if len(attr) > len(text) and stem and attr.startswith(stem):
+    stem = shown.rstrip("…. ⋯")
+    if len(attr) > len(shown) and stem and attr.startswith(stem):
         return attr
-    return text
+    return shown
 
 
 def drop(soup: BeautifulSoup | Tag, names=("script", "style", "noscript", "template")) -> None:

@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from gkcheck.crawl.html import is_cut, squash
+from gkcheck.crawl.html import full_title
 
 DOC = "gk-document"  # tag of the wrapper element holding a parsed document
 
@@ -221,13 +221,4 @@ def base_url(doc: etree._Element, page_url: str) -> str:
 def link_title(a: etree._Element) -> str:
     """A link's full title: its `title` attribute where the visible text is cut with "…"
     (or is empty, or is a prefix of the attribute), else the visible text."""
-    shown = squash(text(a, " "))
-    attr = squash(a.get("title") or "")
-    if not attr:
-        return shown
-    if not shown or is_cut(shown):
-        return attr
-    stem = shown.rstrip("…. ⋯")
-    if len(attr) > len(shown) and stem and attr.startswith(stem):
-        return attr
-    return shown
+    return full_title(text(a, " "), a.get("title") or "")

@@ -141,18 +141,16 @@ def compose_yaml(text: str):
 
 def _load_with_nodes(text: str):
     """(data, root node) from one parse: the node tree gives line numbers."""
-    loader_cls = _FastUniqueKeyLoader or _UniqueKeyLoader
-    try:
-        loader = loader_cls(text)
+    if _FastUniqueKeyLoader is not None:
         try:
-            root = loader.get_single_node()
-            return (loader.construct_document(root) if root is not None else None), root
-        finally:
-            loader.dispose()
-    except Exception:  # noqa: BLE001 - parsed again below for the message
-        if loader_cls is _UniqueKeyLoader:
-            raise
-    loader = _UniqueKeyLoader(text)
+            return _parse_once(_FastUniqueKeyLoader, text)
+        except Exception:  # noqa: BLE001, S110 - parsed again below for the message
+            pass
+    return _parse_once(_UniqueKeyLoader, text)
+
+
+def _parse_once(loader_cls, text: str):
+    loader = loader_cls(text)
     try:
         root = loader.get_single_node()
         return (loader.construct_document(root) if root is not None else None), root
