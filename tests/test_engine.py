@@ -204,3 +204,23 @@ def test_evaluate_restricts_to_selected_units(tmp_path):
     result = evaluate(pack, {}, as_of=dt.date(2024, 12, 31), units=["市民政局"])
     assert {f.unit_id for f in result.findings} == {"mzj"}
     assert [u.id for u in result.units] == ["mzj"]
+
+
+def test_findings_built_fast_equal_validated_ones_and_odd_outcomes_are_validated(tmp_path):
+    from gkcheck.checks.registry import CheckContext, Outcome
+    from gkcheck.engine.evaluate import _new_finding
+    from gkcheck.model import EvidenceRef, Finding
+
+    pack = load_pack(make_pack(tmp_path))
+    rule = pack.rules[0]
+    unit = pack.index.units["mzj"]
+    ctx = CheckContext(unit=unit, evidence=UnitEvidence(unit_id="mzj"), as_of=dt.date(2024, 12, 31),
+                       plan_year=2024, rule=rule, tasks=(), role="lead")
+    ref = EvidenceRef(source="ledger", location="ledgers/x.yaml:3", title="专题会议")
+    fast = _new_finding(rule, ctx, Outcome("fail", "未召开", [ref], record="专题会议"))
+    assert fast == Finding.model_validate(fast.model_dump())
+    # a tuple of evidence and a numeric record are not what a Finding holds: validated
+    odd = _new_finding(rule, ctx, Outcome("fail", "未召开", (ref,), record="专题会议"))
+    assert type(odd.evidence) is list and odd == fast
+    with pytest.raises(ValueError):
+        _new_finding(rule, ctx, Outcome("bad-status", "x"))

@@ -25,6 +25,7 @@ from gkcheck.model import (
     UnitSummary,
 )
 from gkcheck.model.finding import STATUSES
+from gkcheck.model.construct import builder
 from gkcheck.model.packed import PackedFindings, with_findings
 from gkcheck.report.scores import DEFAULT_WEIGHTS
 
@@ -193,24 +194,44 @@ def _finding(rule: Rule, ctx: CheckContext, o: Outcome) -> Finding:
 
 
 def _new_finding(rule: Rule, ctx: CheckContext, o: Outcome) -> Finding:
-    return Finding(
-        rule=rule.id,
-        check=rule.check or "manual",
-        title=rule.title,
-        unit=ctx.unit.name,
-        unit_id=ctx.unit.id,
-        status=o.status,
-        severity=rule.severity,
-        tasks=list(o.tasks) if o.tasks is not None else list(rule.tasks),
-        requirements=list(rule.requirements),
-        message=o.message,
-        fix=o.fix if o.fix is not None else rule.fix,
-        basis=rule.basis,
-        record=o.record,
-        role=ctx.role,
-        deadline=min((t.deadline for t in ctx.tasks), default=None),
-        evidence=o.evidence,
-    )
+    values = {
+        "rule": rule.id,
+        "check": rule.check or "manual",
+        "title": rule.title,
+        "unit": ctx.unit.name,
+        "unit_id": ctx.unit.id,
+        "status": o.status,
+        "severity": rule.severity,
+        "tasks": list(o.tasks) if o.tasks is not None else list(rule.tasks),
+        "requirements": list(rule.requirements),
+        "message": o.message,
+        "fix": o.fix if o.fix is not None else rule.fix,
+        "basis": rule.basis,
+        "record": o.record,
+        "role": ctx.role,
+        "deadline": min((t.deadline for t in ctx.tasks), default=None),
+        "evidence": o.evidence,
+        "waiver": None,
+    }
+    # The rule and unit were validated when the pack was loaded; what a check function
+    # hands over is checked here, and built without pydantic's validation when well typed
+    # (a province-wide audit makes a million findings). Anything else is validated, and a
+    # mistake in a check is reported as pydantic reports it.
+    if (
+        o.status in _STATUS_SET
+        and type(o.message) is str
+        and (o.record is None or type(o.record) is str)
+        and type(values["fix"]) is str
+        and type(o.evidence) is list
+        and all(type(e) is EvidenceRef for e in o.evidence)
+        and all(type(n) is int for n in values["tasks"])
+    ):
+        return _build_finding(values)
+    return Finding(**values)
+
+
+_STATUS_SET = frozenset(STATUSES)
+_build_finding = builder(Finding)
 
 
 _TABLES: dict[int, tuple[Pack, dict[str, list[dict]]]] = {}
