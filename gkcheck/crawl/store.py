@@ -615,9 +615,7 @@ class Store:
         stored {base} URLs are expanded with `base` (that crawl's base URL)."""
         with self._lock:
             cur = self.conn.execute(
-                """SELECT p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
-                          b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body, b.date AS body_date,
-                          b.links AS links, b.attachments AS attachments, b.url AS body_url
+                f"""SELECT {_POST_FIELDS}
                    FROM sightings s JOIN posts p ON p.id = s.post_id
                    LEFT JOIN bodies b ON b.url = p.url
                    WHERE s.crawl_id=? AND p.unit=? AND p.column_name=?
@@ -653,9 +651,7 @@ class Store:
             cur = self.conn.execute(
                 # the wanted columns as a table joined first, so that both indexes are used
                 f"""WITH w(name, crawl_id) AS (VALUES {values})
-                   SELECT p.column_name AS column_name, p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
-                          b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body, b.date AS body_date,
-                          b.links AS links, b.attachments AS attachments, b.url AS body_url
+                   SELECT p.column_name AS column_name, {_POST_FIELDS}
                    FROM w JOIN posts p ON p.unit = ? AND p.column_name = w.name
                    JOIN sightings s ON s.crawl_id = w.crawl_id AND s.post_id = p.id
                    LEFT JOIN bodies b ON b.url = p.url
@@ -701,6 +697,12 @@ class Store:
         for r in out:
             r["url"] = self.expand(r["url"], self.base)
         return out
+
+
+# What `column_posts` and `posts_of_columns` read of a post (p: posts, b: bodies).
+_POST_FIELDS = """p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
+    b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body,
+    b.date AS body_date, b.links AS links, b.attachments AS attachments, b.url AS body_url"""
 
 
 class _Tx:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # Units evaluated between two hand-overs of findings (to the parent, when parallel).
 BATCH_UNITS = 50
 # From this many units on, findings are kept packed (gkcheck.model.packed): a million
-# findings take some 1.6 GB as objects, about a twentieth of that packed.
+# findings take some 1.6 GB as objects, under a tenth of that packed.
 PACK_FROM_UNITS = 500
 
 

@@ -1,7 +1,7 @@
 """Findings held packed: a province-wide audit makes about a million findings.
 
 As objects they take some 1.6 KB apiece; `PackedFindings` keeps them as compressed
-pickled batches (the batches the evaluation hands over, about 80 bytes a finding) and
+pickled batches (the batches the evaluation hands over, about 120 bytes a finding) and
 unpickles a batch at a time when iterated. It is a read-only sequence: reports, scores
 and the exit code read it front to back. Code that changes findings (waivers, a
 baseline) or reads them many times over (the text, HTML, xlsx … renderers) takes
@@ -34,9 +34,6 @@ class PackedFindings(Sequence[Finding]):
         if n:
             self._batches.append((n, blob))
             self._len += n
-
-    def extend_objects(self, findings: list[Finding]) -> None:
-        self.add(self.pack(findings))
 
     def batches(self) -> Iterator[list[Finding]]:
         """The findings, a batch (a list) at a time, in order."""
