@@ -15,6 +15,7 @@ from gkcheck.checks.registry import CheckContext, Outcome, get_kind
 from gkcheck.engine.pack import Pack
 from gkcheck.engine.parallel import chunks, plan_jobs, run_parts
 from gkcheck.errors import GkError
+from gkcheck.gcpolicy import frozen_heap, no_cyclic_gc
 from gkcheck.model import (
     AuditResult,
     EvidenceRef,
@@ -84,24 +85,8 @@ def evaluate(
         check_errors: list[str] = []
         counts: dict[str, dict[str, int]] = {}
         for n, unit in enumerate(some, 1):
-            ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
-            unit_findings: list[Finding] = []
-            early = [r for r in applies[unit.id] if not is_late[r.id]]
-            late = [r for r in applies[unit.id] if is_late[r.id]]
-            for rules, after in ((early, False), (late, True)):
-                for rule in rules:
-                    ctx = CheckContext(
-                        unit=unit,
-                        evidence=ev,
-                        as_of=as_of,
-                        plan_year=plan_year,
-                        rule=rule,
-                        tasks=rule_tasks[rule.id],
-                        role=pack.role_of(rule, unit.id),
-                        task_roles=_task_roles(pack, rule, unit.id),
-                        prior=tuple(unit_findings) if after else (),
-                    )
-                    unit_findings += run_rule(pack, rule, ctx, check_errors)
+            with no_cyclic_gc():
+                unit_findings = check_unit(unit, check_errors)
             findings += unit_findings
             tally = counts[unit.id] = dict.fromkeys(STATUSES, 0)
             for f in unit_findings:
@@ -110,28 +95,54 @@ def evaluate(
                 yield (PackedFindings.pack(findings) if packing else findings), check_errors, counts
                 findings, check_errors, counts = [], [], {}
 
+    def check_unit(unit: Unit, check_errors: list[str]) -> list[Finding]:
+        """The findings of every rule that applies to `unit`; a check's internal error
+        is added to `check_errors`."""
+        ev = evidence.get(unit.id) or UnitEvidence(unit_id=unit.id)
+        unit_findings: list[Finding] = []
+        early = [r for r in applies[unit.id] if not is_late[r.id]]
+        late = [r for r in applies[unit.id] if is_late[r.id]]
+        for rules, after in ((early, False), (late, True)):
+            for rule in rules:
+                ctx = CheckContext(
+                    unit=unit,
+                    evidence=ev,
+                    as_of=as_of,
+                    plan_year=plan_year,
+                    rule=rule,
+                    tasks=rule_tasks[rule.id],
+                    role=pack.role_of(rule, unit.id),
+                    task_roles=_task_roles(pack, rule, unit.id),
+                    prior=tuple(unit_findings) if after else (),
+                )
+                unit_findings += run_rule(pack, rule, ctx, check_errors)
+        return unit_findings
+
     findings: list[Finding] | PackedFindings = PackedFindings() if packing else []
     unit_counts: dict[str, dict[str, int]] = {}
     n_jobs = plan_jobs(jobs, len(chosen)) if jobs != 1 else 1
-    if n_jobs == 1:
-        batches = [(run_units(chosen), None)]
-    else:
-        batches = run_parts(
-            run_units,
-            chunks(chosen, n_jobs),
-            child_state=getattr(evidence, "child_state", None),
-            after_fork=getattr(evidence, "after_fork", None),
-        )
-    for part, state in batches:
-        for batch_findings, check_errors, counts in part:
-            if packing:
-                findings.add(batch_findings)
-            else:
-                findings += batch_findings
-            run_errors += check_errors
-            unit_counts.update(counts)
-        if state is not None:
-            evidence.merge_child_state(state)
+    # The heap alive now (pack, sources, evidence readers) outlives the run: kept out of
+    # the collector's walks, and shared with forked workers without copying.
+    with frozen_heap():
+        if n_jobs == 1:
+            batches = [(run_units(chosen), None)]
+        else:
+            batches = run_parts(
+                run_units,
+                chunks(chosen, n_jobs),
+                child_state=getattr(evidence, "child_state", None),
+                after_fork=getattr(evidence, "after_fork", None),
+            )
+        for part, state in batches:
+            for batch_findings, check_errors, counts in part:
+                if packing:
+                    findings.add(batch_findings)
+                else:
+                    findings += batch_findings
+                run_errors += check_errors
+                unit_counts.update(counts)
+            if state is not None:
+                evidence.merge_child_state(state)
 
     tables = _pack_tables(pack)
     result = AuditResult(

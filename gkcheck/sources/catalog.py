@@ -3,12 +3,10 @@ xlsx/xlsm, CSV or YAML into a `Catalog` whose items keep file, sheet and row."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from gkcheck.errors import CatalogError
+from gkcheck.gcpolicy import no_cyclic_gc
 from gkcheck.model.catalog import Catalog
 from gkcheck.sources.catalog_csv import read_csv
 from gkcheck.sources.catalog_table import MAX_ITEMS, too_many_rows
@@ -23,26 +21,6 @@ READERS = {
     ".yaml": read_yaml_catalog,
     ".yml": read_yaml_catalog,
 }
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a catalog is read.
-
-    Reading allocates a few container objects per cell and row (none of the fast readers'
-    in a cycle); the collector, set off by the allocation count alone, would walk the
-    young objects several times per file: 1 to 2 ms a file in bench/vs_frictionless.py.
-    Reference counting frees everything as before; a cycle (openpyxl's workbook and its
-    sheets) is collected once the collector runs again.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def load_catalog(path: str | Path, unit: str | None = None, base: str | Path | None = None) -> Catalog:
