@@ -61,8 +61,14 @@ class Finding(BaseModel):
 
     def level(self) -> int:
         """How strongly this finding should fail a run: -1 never, else a SEVERITY_RANK."""
-        if self.status == "fail":
-            return SEVERITY_RANK[self.severity]
-        if self.status == "warn":
-            return min(SEVERITY_RANK[self.severity], SEVERITY_RANK["warning"])
-        return -1
+        return finding_level(self.status, self.severity)
+
+
+def finding_level(status: str, severity: str) -> int:
+    """How strongly a finding of this status and severity should fail a run: -1 never,
+    else a SEVERITY_RANK (a warning at most for `warn`)."""
+    if status == "fail":
+        return SEVERITY_RANK[severity]
+    if status == "warn":
+        return min(SEVERITY_RANK[severity], SEVERITY_RANK["warning"])
+    return -1

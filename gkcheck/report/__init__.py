@@ -17,6 +17,7 @@ from pathlib import Path
 from gkcheck.errors import GkError
 from gkcheck.model import AuditResult
 from gkcheck.model.finding import SEVERITY_RANK
+from gkcheck.model.packed import briefs_of
 
 FORMATS: tuple[str, ...] = ("text", "json", "md", "html", "xlsx", "junit", "sarif")
 FILE_NAMES: dict[str, str] = {
@@ -128,7 +129,7 @@ def exit_code(result: AuditResult, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     threshold = SEVERITY_RANK[fail_on]
-    return 1 if any(f.level() >= threshold for f in result.findings) else 0
+    return 1 if any(f.level() >= threshold for f in briefs_of(result.findings)) else 0
 
 
 def finalize(

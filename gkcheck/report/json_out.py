@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from gkcheck.engine.pydantic_zh import describe
 from gkcheck.errors import GkError
-from gkcheck.model import AuditResult, Finding
-from gkcheck.model.packed import PackedFindings
+from gkcheck.model import AuditResult
+from gkcheck.model.packed import PackedFindings, json_piece
 from gkcheck.model.result import SCHEMA
 
 SCHEMA_FAMILY = SCHEMA.rsplit("/", 1)[0]  # gkcheck.audit
@@ -38,15 +38,13 @@ def write_json(result: AuditResult, fh: BinaryIO) -> None:
 
 # The same text as json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), made
 # by pydantic's serializer (many times faster than the json module's pure-Python indenting
-# encoder) one finding at a time. The two write every value alike except floats outside
-# 1e-4 <= |x| < 1e16 (1e-05 against 1e-5): a result holding one of those takes the json
-# module's path. A JSON string never holds a raw line break, so indenting a finding's own
-# text by replacing each line break is exact.
+# encoder) a batch of findings at a time. The two write every value alike except floats
+# outside 1e-4 <= |x| < 1e16 (1e-05 against 1e-5): a result holding one of those takes the
+# json module's path.
 _LIST_KEYS = ("findings", "baseline_hidden")
 
 
 _CHUNK = 2000  # findings serialized in one call
-_FINDINGS = TypeAdapter(list[Finding])
 
 
 def _json_parts(result: AuditResult):
@@ -63,22 +61,21 @@ def _json_parts(result: AuditResult):
             continue
         yield f'\n  "{k}": [\n'.encode()
         first = True
-        for chunk in _chunks(items):
-            # b'[\n  {\n    "rule": …\n  }\n]': its items indented two more spaces
-            dumped = _FINDINGS.dump_json(chunk, indent=2)
-            yield (b"    " if first else b",\n    ") + dumped[4:-2].replace(b"\n", b"\n  ")
+        for piece in _pieces(items):
+            yield (b"    " if first else b",\n    ") + piece
             first = False
         yield b"\n  ]"
     yield text + b"\n"
 
 
-def _chunks(items):
-    """Non-empty lists of findings, in order: a packed list's own batches, or slices."""
+def _pieces(items):
+    """The report text of the findings (json_piece), a non-empty batch at a time: a
+    packed list's own, made where the findings were, or _CHUNK findings at a time."""
     if isinstance(items, PackedFindings):
-        yield from (b for b in items.batches() if b)
+        yield from items.json_pieces()
         return
     for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+        yield json_piece(items[start : start + _CHUNK])
 
 
 def _floats_print_alike(result: AuditResult) -> bool:
@@ -97,7 +94,9 @@ def _floats_print_alike(result: AuditResult) -> bool:
         return False
     if not (ok(result.tasks) and ok(result.rules) and ok(result.requirements)):
         return False
-    return all(f.waiver is None or ok(f.waiver) for k in _LIST_KEYS for f in getattr(result, k))
+    # packed findings come straight from the evaluation: none has a waiver (waivers unpack)
+    lists = [getattr(result, k) for k in _LIST_KEYS]
+    return all(f.waiver is None or ok(f.waiver) for items in lists if not isinstance(items, PackedFindings) for f in items)
 
 
 def load_result(path: str | Path) -> AuditResult:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from gkcheck.model import AuditResult, Finding, UnitSummary
 from gkcheck.model.finding import STATUSES
-from gkcheck.model.packed import PackedFindings, with_findings
+from gkcheck.model.packed import PackedFindings, briefs_of, with_findings
 from gkcheck.report.view import rules_by_id, worst_status
 
 DEFAULT_WEIGHTS: dict[str, float] = {"error": 3.0, "warning": 2.0, "info": 1.0}
@@ -93,7 +93,7 @@ def score_units(result: AuditResult) -> AuditResult:
     with_findings(out, findings)
     counts = {u.id: dict.fromkeys(STATUSES, 0) for u in out.units}
     by_unit: dict[str, list[_Outcome]] = {}
-    for f in findings:
+    for f in briefs_of(findings):
         if f.unit_id not in counts:  # a unit with findings but no summary (view.unit_summaries)
             counts[f.unit_id] = dict.fromkeys(STATUSES, 0)
             out.units.append(UnitSummary(id=f.unit_id, name=f.unit))
