@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gkcheck.crawl.config import SitesConfig
-from gkcheck.crawl.store import Store
+from gkcheck.crawl.store import POST_ROW, Store
 from gkcheck.errors import ConfigError, SourceError
 from gkcheck.model.construct import builder
 from gkcheck.model.web import Attachment, Column, Post
@@ -36,18 +36,18 @@ def _datetime(v: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(v) if v else None
 
 
-def _post_date(row: dict) -> dt.date | None:
+def _post_date(listed: str | None, how: str | None, body_date: str | None) -> dt.date | None:
     """The listed date; the post page's own date where the list gave none, or gave only
     month and day (its year inferred) and the page says otherwise."""
-    listed, on_page = _date(row["date"]), _date(row["body_date"])
-    if listed is None:
+    listed_d, on_page = _date(listed), _date(body_date)
+    if listed_d is None:
         return on_page
-    if row["date_how"] == "list_md" and on_page is not None and (on_page.month, on_page.day) == (
-        listed.month,
-        listed.day,
+    if how == "list_md" and on_page is not None and (on_page.month, on_page.day) == (
+        listed_d.month,
+        listed_d.day,
     ):
         return on_page
-    return listed
+    return listed_d
 
 
 # Why a post page was not fetched on purpose (crawler.record_body_skip): not a failed fetch.
@@ -81,13 +81,13 @@ def _json_list(text: str | list | None) -> list:
 def _post(row: dict, files: dict[str, dict] | None = None) -> Post:
     """A Post from a `Store.column_posts` row; `files` (Store.files) gives each
     attachment's checked status."""
-    return Post(**_post_fields(row, files))
+    return Post(**_post_fields(tuple(row[k] for k in POST_ROW), files or {}))
 
 
-def _posts(rows: list[dict], files: dict[str, dict]) -> list[Post]:
-    """The Posts of store rows, built without validation: every field already has its
-    type (text and numbers from SQLite, dates parsed here), and a province-wide audit
-    reads millions of posts."""
+def _posts(rows: list[tuple], files: dict[str, dict]) -> list[Post]:
+    """The Posts of store rows (tuples of POST_ROW), built without validation: every
+    field already has its type (text and numbers from SQLite, dates parsed here), and a
+    province-wide audit reads millions of posts."""
     out = []
     for r in rows:
         fields = _post_fields(r, files)
@@ -101,33 +101,34 @@ _build_post = builder(Post)
 _build_attachment = builder(Attachment)
 
 
-def _post_fields(row: dict, files: dict[str, dict] | None = None) -> dict:
-    """The fields of `_post(row, files)`, to be validated as a Post."""
-    files = files or {}
-    body_error = row["body_error"]
-    has_body = row["body_url"] is not None
-    skipped = body_error if row.get("body_error_kind") in SKIP_KINDS else None
-    attachments = [_attachment_fields(a[0], a[1] or "", files) for a in _json_list(row["attachments"])]
-    body_status = row["body_status"] if has_body else None
+def _post_fields(row: tuple, files: dict[str, dict]) -> dict:
+    """The fields of a Post from a store row (a tuple of POST_ROW)."""
+    (title, url, date, date_how, first_seen, last_seen, body_status, body_error, error_kind, body, body_date,
+     links, attachments, body_url) = row  # fmt: skip
+    has_body = body_url is not None
+    skipped = body_error if error_kind in SKIP_KINDS else None
+    atts = [_attachment_fields(a[0], a[1] or "", files) for a in _json_list(attachments)] if attachments else []
+    if not has_body:
+        body_status = None
     if skipped:
         body_error = None
-        if row.get("body_error_kind") == "attachment":  # the post is the file: its check is the post's
-            own = next((a for a in attachments if a["url"] == row["url"]), None)
+        if error_kind == "attachment":  # the post is the file: its check is the post's
+            own = next((a for a in atts if a["url"] == url), None)
             if own is not None:
                 body_status, body_error = own.get("status"), own.get("error")
     return {
-        "title": row["title"],
-        "url": row["url"],
-        "date": _post_date(row),
-        "first_seen": _datetime(row["first_seen"]),
-        "last_seen": _datetime(row["last_seen"]),
+        "title": title,
+        "url": url,
+        "date": _post_date(date, date_how, body_date),
+        "first_seen": _datetime(first_seen),
+        "last_seen": _datetime(last_seen),
         # text fetched earlier is not shown when the latest fetch failed
-        "body": row["body"] if has_body and not body_error and not skipped else None,
+        "body": body if has_body and not body_error and not skipped else None,
         "body_status": body_status,
         "body_error": body_error,
         "body_skipped": skipped,
-        "links": _json_list(row["links"]) if has_body else [],
-        "attachments": attachments,
+        "links": _json_list(links) if has_body else [],
+        "attachments": atts,
     }
 
 
@@ -198,7 +199,7 @@ class StoreColumns:
             raise SourceError(f"抓取数据库读取失败（{exc}）；文件未做任何改动", self.path) from None
         return cols
 
-    def _column(self, uid: str, unit: str, col, row: dict | None, posts: list[dict] | None = None) -> Column:
+    def _column(self, uid: str, unit: str, col, row: dict | None, posts: list[tuple] | None = None) -> Column:
         if row is None:
             url = None if "{base}" in col.url else col.url
             return Column(unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取")
@@ -227,7 +228,7 @@ def _crawled_column(
     """A column from its newest finished crawl (`row`, as `Store.latest_column` gives it);
     `rows`: its posts as `Store.posts_of_columns` gives them, read here if not given."""
     if rows is None:
-        rows = store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])
+        rows = [tuple(r[k] for k in POST_ROW) for r in store.column_posts(row["crawl_id"], unit, col.name, base=row["base"])]
     posts = _posts(rows, files)
     return Column(
         unit=uid,

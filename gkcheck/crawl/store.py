@@ -634,11 +634,13 @@ class Store:
                 )
         return rows
 
-    def posts_of_columns(self, unit: str, wanted: dict[str, tuple[int, str | None]]) -> dict[str, list[dict]]:
-        """`column_posts` of several columns of a unit in one query: column name ->
-        its rows, for `wanted` = column name -> (crawl id, crawl base). Links and
-        attachments come as lists (not JSON text), URLs expanded."""
-        out: dict[str, list[dict]] = {name: [] for name in wanted}
+    def posts_of_columns(self, unit: str, wanted: dict[str, tuple[int, str | None]]) -> dict[str, list[tuple]]:
+        """The posts of several columns of a unit in one query: column name -> its rows
+        in listing order, for `wanted` = column name -> (crawl id, crawl base). A row is
+        a tuple of the POST_ROW fields as `column_posts` gives them (links and
+        attachments as stored JSON text), except that where the crawl had a base its
+        URLs are expanded and links and attachments come as lists."""
+        out: dict[str, list[tuple]] = {name: [] for name in wanted}
         if not wanted:
             return out
         pairs = list(wanted.items())
@@ -648,7 +650,7 @@ class Store:
             params += [name, crawl_id]
         params.append(unit)
         with self._lock:
-            cur = self.conn.execute(
+            rows = self.conn.execute(
                 # the wanted columns as a table joined first, so that both indexes are used
                 f"""WITH w(name, crawl_id) AS (VALUES {values})
                    SELECT p.column_name AS column_name, {_POST_FIELDS}
@@ -657,21 +659,22 @@ class Store:
                    LEFT JOIN bodies b ON b.url = p.url
                    ORDER BY p.column_name, s.position""",
                 params,
-            )
-            cols = [d[0] for d in cur.description]
-            rows = cur.fetchall()
+            ).fetchall()
         expand = self.expand
         for row in rows:
-            r = dict(zip(cols, row))
-            base = wanted[r["column_name"]][1]
+            name = row[0]
+            base = wanted[name][1]
             if base:
-                r["url"] = expand(r["url"], base)
-            links, atts = r["links"], r["attachments"]
-            r["links"] = [expand(u, base) for u in json.loads(links)] if links and links != "[]" else []
-            r["attachments"] = (
-                [[expand(a[0], base), a[1]] for a in json.loads(atts)] if atts and atts != "[]" else []
-            )
-            out[r["column_name"]].append(r)
+                r = list(row[1:])
+                r[_URL] = expand(r[_URL], base)
+                links, atts = r[_LINKS], r[_ATTACHMENTS]
+                r[_LINKS] = [expand(u, base) for u in json.loads(links)] if links and links != "[]" else []
+                r[_ATTACHMENTS] = (
+                    [[expand(a[0], base), a[1]] for a in json.loads(atts)] if atts and atts != "[]" else []
+                )
+                out[name].append(tuple(r))
+            else:
+                out[name].append(row[1:])
         return out
 
     # -- summaries (tests, reports) -----------------------------------------------------
@@ -699,10 +702,16 @@ class Store:
         return out
 
 
-# What `column_posts` and `posts_of_columns` read of a post (p: posts, b: bodies).
+# What `column_posts` and `posts_of_columns` read of a post (p: posts, b: bodies), in
+# this order: a posts_of_columns row is a tuple of these.
+POST_ROW = (
+    "title", "url", "date", "date_how", "first_seen", "last_seen", "body_status", "body_error",
+    "body_error_kind", "body", "body_date", "links", "attachments", "body_url",
+)  # fmt: skip
 _POST_FIELDS = """p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
     b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body,
     b.date AS body_date, b.links AS links, b.attachments AS attachments, b.url AS body_url"""
+_URL, _LINKS, _ATTACHMENTS = POST_ROW.index("url"), POST_ROW.index("links"), POST_ROW.index("attachments")
 
 
 class _Tx:

@@ -40,9 +40,15 @@ def builder(cls: type[M]) -> Callable[[dict], M]:
                 full[name] = fields[name].get_default(call_default_factory=True)
         return full
 
+    # Instances given every field share one set of their names (as findings do, see
+    # engine.evaluate._finding): setting a field later leaves it unchanged.
+    every = set(names)
+
     def build(values: dict) -> M:
-        given = set(values)
-        if len(values) != count:
+        if len(values) == count:
+            given = every
+        else:
+            given = set(values)
             values = fill(values)
         m = new(cls)
         _set(m, "__dict__", values)
