@@ -743,6 +743,13 @@ def _time_subject(s: str, hit: _Hit) -> str | None:
 # ------------------------------------------------------------------------------- API
 
 
+# A sentence without any of these holds no fact: phones, amounts, percentages with %,
+# ratios and ages need a digit (\d, as their patterns); dates, 百分之… and durations also
+# come in Chinese numerals (the digit classes of text.dates and of the patterns above).
+_RE_DIGIT = re.compile(r"\d")
+_RE_NUMERAL = re.compile(r"[\d〇○零ＯOo一二两三四五六七八九十廿卅百]")
+
+
 def extract_facts(text: str) -> list[Fact]:
     """Every fact of the kinds above in `text`, in text order (see the module docstring)."""
     if not isinstance(text, str) or not text:
@@ -750,24 +757,30 @@ def extract_facts(text: str) -> list[Fact]:
     facts: list[Fact] = []
     for sent, offset in sentences(text):
         s = narrow(sent)
+        if not _RE_NUMERAL.search(s):
+            continue  # every recogniser needs a digit or a Chinese numeral
+        digits = _RE_DIGIT.search(s) is not None
         taken = _Taken(len(s))
         hits: list[_Hit] = []
-        hits += _phones(s, taken)
+        if digits:
+            hits += _phones(s, taken)
         hits += _dates(s, taken)
-        hits += _amounts(s, taken)
-        hits += [
-            _Hit(h.kind, Percent(*h.value), h.start, h.end, h.role)
-            for h in _simple(s, taken, _RE_PERCENT, "percent", lambda m: _decimal(m.group(1), m.group(2)))
-        ]
+        if digits:
+            hits += _amounts(s, taken)
+            hits += [
+                _Hit(h.kind, Percent(*h.value), h.start, h.end, h.role)
+                for h in _simple(s, taken, _RE_PERCENT, "percent", lambda m: _decimal(m.group(1), m.group(2)))
+            ]
         hits += [
             _Hit(h.kind, Percent(*h.value), h.start, h.end, h.role)
             for h in _simple(s, taken, _RE_PERCENT_CN, "percent", _percent_cn)
         ]
-        hits += [
-            _Hit(h.kind, Ratio(*h.value), h.start, h.end, h.role)
-            for h in _simple(s, taken, _RE_RATIO, "ratio", lambda m: _decimal(m.group(1), m.group(2)))
-        ]
-        hits += _ages(s, taken)
+        if digits:
+            hits += [
+                _Hit(h.kind, Ratio(*h.value), h.start, h.end, h.role)
+                for h in _simple(s, taken, _RE_RATIO, "ratio", lambda m: _decimal(m.group(1), m.group(2)))
+            ]
+            hits += _ages(s, taken)
         hits += _durations(s, taken)
         hits.sort(key=lambda h: (h.start, h.kind))
         for h in hits:
