@@ -473,11 +473,22 @@ def _matches(
 ) -> bool:
     """Whether a post meets the rule's conditions; `words` are the keys of keywords_all
     and keywords_any when already worked out (once per rule, not once per post)."""
+    all_keys, any_keys = words if words is not None else _word_keys(params)
+    if rx is None and not (params.search_body and post.body):  # the common case: keywords in the title
+        k = key(post.title)
+        for w in all_keys:
+            if w not in k:
+                return False
+        if params.keywords_any:
+            for w in any_keys:
+                if w in k:
+                    return True
+            return False
+        return True
     texts = [post.title]
     if params.search_body and post.body:
         texts.append(post.body)
     keys = [key(t) for t in texts]
-    all_keys, any_keys = words if words is not None else _word_keys(params)
     if any(not any(w in k for k in keys) for w in all_keys):
         return False
     if params.keywords_any and not any(w in k for w in any_keys for k in keys):

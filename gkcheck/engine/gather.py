@@ -22,6 +22,7 @@ from pathlib import Path
 from gkcheck.engine.pack import Pack
 from gkcheck.errors import GkError
 from gkcheck.model import Catalog, UnitEvidence
+from gkcheck.sources.files import display_path
 
 CATALOG_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".yaml", ".yml"}
 LEDGER_SUFFIXES = {".xlsx", ".yaml", ".yml"}
@@ -278,15 +279,6 @@ def expand_files(paths: list[Path], suffixes: set[str]) -> list[Path]:
 def match_unit(pack: Pack, text: str) -> str | None:
     """The unit whose longest name or alias occurs in `text` (a path or a title)."""
     return pack.index.longest_name_in(text)
-
-
-def display_path(path: Path, base: Path | None) -> str:
-    if base is not None:
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            pass
-    return str(path)
 
 
 def gather(pack: Pack, sources: Sources, unit_ids: list[str] | None = None, *, lazy: bool = False) -> Gathered:

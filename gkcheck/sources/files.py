@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from gkcheck.errors import GkError
 
 
 def display_path(path: str | Path, base: str | Path | None = None) -> str:
-    """The path as given, or relative to `base` when it lies under it."""
+    """The path as given, or relative to `base` when it lies under it (both with
+    symbolic links resolved), with forward slashes."""
     if base is None:
         return str(path)
-    try:
-        return Path(path).resolve().relative_to(Path(base).resolve()).as_posix()
-    except ValueError:
+    full, root = resolved(path), _resolved_dir(_absolute(os.fspath(base)))
+    if full == root:
+        return "."
+    if root != os.sep:
+        root += os.sep
+    if not full.startswith(root):
         return str(path)
+    return Path(full[len(root):]).as_posix()
+
+
+def resolved(path: str | Path) -> str:
+    """`str(Path(path).resolve())`, its folder's resolution remembered: a province's
+    sources are tens of thousands of files in a few folders."""
+    p = _absolute(os.fspath(path))
+    folder, name = os.path.split(p)
+    if name in ("", ".", "..") or os.path.islink(p):
+        return os.path.realpath(p)
+    return os.path.join(_resolved_dir(folder), name)
+
+
+def _absolute(p: str) -> str:
+    return p if os.path.isabs(p) else os.path.join(os.getcwd(), p)
+
+
+@lru_cache(maxsize=1024)
+def _resolved_dir(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def require_file(path: Path, display: str, error: type[GkError]) -> None:
