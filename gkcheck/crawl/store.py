@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import sqlite3
 import threading
 import zlib
@@ -652,20 +653,21 @@ class Store:
         with self._lock:
             rows = self.conn.execute(
                 # the wanted columns as a table joined first, so that both indexes are used
+                # (sorted here, not by SQLite, which would copy every row, bodies and all)
                 f"""WITH w(name, crawl_id) AS (VALUES {values})
-                   SELECT p.column_name AS column_name, {_POST_FIELDS}
+                   SELECT p.column_name AS column_name, s.position AS position, {_POST_FIELDS}
                    FROM w JOIN posts p ON p.unit = ? AND p.column_name = w.name
                    JOIN sightings s ON s.crawl_id = w.crawl_id AND s.post_id = p.id
-                   LEFT JOIN bodies b ON b.url = p.url
-                   ORDER BY p.column_name, s.position""",
+                   LEFT JOIN bodies b ON b.url = p.url""",
                 params,
             ).fetchall()
+        rows.sort(key=_COLUMN_AND_POSITION)
         expand = self.expand
         for row in rows:
             name = row[0]
             base = wanted[name][1]
             if base:
-                r = list(row[1:])
+                r = list(row[2:])
                 r[_URL] = expand(r[_URL], base)
                 links, atts = r[_LINKS], r[_ATTACHMENTS]
                 r[_LINKS] = [expand(u, base) for u in json.loads(links)] if links and links != "[]" else []
@@ -674,7 +676,7 @@ class Store:
                 )
                 out[name].append(tuple(r))
             else:
-                out[name].append(row[1:])
+                out[name].append(row[2:])
         return out
 
     # -- summaries (tests, reports) -----------------------------------------------------
@@ -711,6 +713,7 @@ POST_ROW = (
 _POST_FIELDS = """p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
     b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body,
     b.date AS body_date, b.links AS links, b.attachments AS attachments, b.url AS body_url"""
+_COLUMN_AND_POSITION = operator.itemgetter(0, 1)
 _URL, _LINKS, _ATTACHMENTS = POST_ROW.index("url"), POST_ROW.index("links"), POST_ROW.index("attachments")
 
 
