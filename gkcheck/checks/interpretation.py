@@ -208,9 +208,14 @@ class Pair:
 def title_score(document: Post, interp: Post, cutoff: float = 0.0) -> tuple[float, str]:
     """How well a 解读's title names a document: (score 0–1, how). A title score below
     `cutoff` may be given as 0.0 (it is not worked out exactly)."""
-    if _doc_number_set(document.title) & _doc_number_set(interp.title):
+    return _title_score(document.title, interp.title, cutoff)
+
+
+@lru_cache(maxsize=8192)  # a unit's pairing rules compare the same titles
+def _title_score(document: str, interp: str, cutoff: float) -> tuple[float, str]:
+    if _doc_number_set(document) & _doc_number_set(interp):
         return 1.0, "文号"
-    core_d, core_i = document_core(document.title), interpretation_core(interp.title)
+    core_d, core_i = document_core(document), interpretation_core(interp)
     if len(key(core_d)) < 4 or len(key(core_i)) < 4:
         return 0.0, ""
     if _other_place(core_d, core_i):
@@ -225,12 +230,19 @@ def pair_documents(
     same document number) or that links to it / is linked from it. A link wins over a
     title; among titles the highest score wins, then the 解读 closest in date."""
     interps = list(interpretations)
+    # each post's own URL key and the keys of its links, worked out once (as _links_to)
+    interp_keys = [(_url_key(i.url), {_url_key(u) for u in i.links}) for i in interps]
     pairs = []
     for doc in documents:
         best: tuple[float, int, Post, str] | None = None
         # A link (score 2) beats every title (at most 1): with a linked 解读 the titles
         # need not be compared.
-        linked = {id(i) for i in interps if i.url != doc.url and (_links_to(doc, i) or _links_to(i, doc))}
+        doc_key, doc_links = _url_key(doc.url), {_url_key(u) for u in doc.links}
+        linked = {
+            id(i)
+            for i, (i_key, i_links) in zip(interps, interp_keys)
+            if i.url != doc.url and (i_key in doc_links or doc_key in i_links)
+        }
         for interp in interps:
             if interp.url == doc.url:
                 continue
