@@ -10,9 +10,10 @@ requests at once per host. Printed:
 
 - pages, seconds, pages/s of the crawl, and the bound: hosts × per-host concurrency ÷
   latency (20 × 2 ÷ 0.05 s = 800 pages/s), with the crawl's share of it (target ≥ 70 %);
-  the CPU the crawl used per page, the CPU the server's process used per request (it
-  runs on the same cores) and the load average (the machine may be shared: compare CPU
-  per page, not seconds, between runs);
+  the processes the crawl ran in (`--processes`, default: the crawler's own choice), the
+  CPU the crawl used per page (this process and the crawl's worker processes), the CPU
+  the server's process used per request (it runs on the same cores) and the load average
+  (the machine may be shared: compare CPU per page, not seconds, between runs);
 - linkchecker on the same site (every host's front page, which links the columns; list
   pages also carry a plain "下一页" link for it), at most 2 requests at once per host
   (threads = hosts × 2, maxrequestspersecond = 2 ÷ latency), its URLs/s; skipped with a
@@ -197,6 +198,17 @@ def _process_cpu(pid: int) -> float | None:
         return None
 
 
+def _own_cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended
+    (the crawl's worker processes are joined before `crawl` returns; the server's process
+    is joined only at the end, so it is not counted here)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _free_port(hosts: int) -> int:
     import socket
 
@@ -262,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency", type=float, default=0.05, help="每个响应附加的延迟（秒）")
     p.add_argument("--no-linkchecker", action="store_true", help="不运行 linkchecker 对比")
     p.add_argument("--linkchecker-timeout", type=float, default=300, help="linkchecker 最长运行秒数（默认 300）")
-    p.add_argument("--profile", action="store_true", help="对第一次抓取做 cProfile，打印耗时最多的函数")
+    p.add_argument("--processes", type=int, default=None, help="抓取进程数（默认由抓取程序按核数决定）")
+    p.add_argument("--profile", action="store_true", help="对第一次抓取做 cProfile，打印耗时最多的函数（仅本进程）")
     a = p.parse_args(argv)
 
     from gkcheck.crawl.config import load_sites
@@ -295,9 +308,9 @@ def main(argv: list[str] | None = None) -> int:
                 prof = cProfile.Profile()
                 prof.enable()
             server0 = _process_cpu(server.pid)
-            cpu0 = time.process_time()
-            first = crawl(sites, store, delay=0, concurrency=CONCURRENCY)
-            cpu = time.process_time() - cpu0
+            cpu0 = _own_cpu()
+            first = crawl(sites, store, delay=0, concurrency=CONCURRENCY, processes=a.processes)
+            cpu = _own_cpu() - cpu0
             server1 = _process_cpu(server.pid)
             if a.profile:
                 prof.disable()
@@ -308,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"抓取：页面={first.pages} （应为 {expected}） 用时={first.seconds:.2f}秒 每秒页数={rate:.1f} "
                 f"上限={bound:.0f}页/秒（{a.hosts}主机×{CONCURRENCY}并发÷{a.latency * 1000:g}毫秒） "
                 f"占上限={rate / bound:.0%} （目标≥{TARGET_SHARE:.0%}） 错误={first.error_count} 请求={first.requests} "
+                f"进程={first.processes} "
                 f"CPU={cpu:.2f}秒（每页 {cpu / max(first.pages, 1) * 1000:.1f} 毫秒，占墙钟 {cpu / first.seconds:.0%}）"
             )
             load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "未知"
@@ -318,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                 srv_text = "未知"
             print(f"服务器进程CPU={srv_text} 处理器核数={os.cpu_count()} 负载均值={load}")
             sent.value = 0
-            second = crawl(sites, store, delay=0, concurrency=CONCURRENCY)
+            second = crawl(sites, store, delay=0, concurrency=CONCURRENCY, processes=a.processes)
             again_bytes = sent.value
             ratio = again_bytes / first_bytes if first_bytes else float("nan")
             print(

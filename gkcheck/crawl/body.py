@@ -71,13 +71,19 @@ def _meta(doc: etree._Element, *names: str) -> str | None:
     """The content of the first <meta> whose name is one of `names` (in that order of
     preference; the first such <meta> counts even if it has no content)."""
     metas = [m for m in tree.elements(doc, "meta") if m.get("name") is not None]
+    if not metas:
+        return None
     for name in names:
-        pattern = re.compile(f"^{re.escape(name)}$", re.IGNORECASE)
+        pattern = _META_NAMES.get(name)
+        if pattern is None:
+            pattern = _META_NAMES[name] = re.compile(f"^{re.escape(name)}$", re.IGNORECASE)
         m = next((m for m in metas if pattern.search(m.get("name"))), None)
         if m is not None and m.get("content"):
             return squash(m.get("content"))
     return None
 
+
+_META_NAMES: dict[str, re.Pattern] = {}  # meta name -> its pattern, compiled once
 
 _CHROME_TAGS = ("nav", "header", "footer", "form", "iframe", "select")
 
@@ -131,9 +137,11 @@ def _text(el: etree._Element) -> str:
         _plain_parts(el, parts, tree.collapse)
     else:
         _walk_parts(el, parts)
+    # (no line break is among _SPACES: one substitution over the whole text is the same
+    # as one per line, and much cheaper)
     lines = []
-    for line in "".join(parts).splitlines():
-        line = _SPACES.sub(" ", line).strip()
+    for line in _SPACES.sub(" ", "".join(parts)).splitlines():
+        line = line.strip()
         if line:
             lines.append(line)
     return "\n".join(lines)
@@ -181,12 +189,13 @@ def _walk_parts(el: etree._Element, parts: list[str]) -> None:
             parts.append("\n" if value.tag in _BLOCKS else ("\t" if value.tag in ("td", "th") else ""))
 
 
-def _page_date(doc: etree._Element, full_text: str) -> dt.date | None:
+def _page_date(doc: etree._Element) -> dt.date | None:
     meta = _meta(doc, "PubDate", "pubdate", "publishdate", "firstpublishedtime", "others")
     if meta:
         d = parse_date(meta)
         if d:
             return d
+    full_text = squash(tree.text(doc, " "))  # (only read when no <meta> gives the date)
     for m in _DATE_LABEL.finditer(full_text):
         d = parse_date(full_text[m.end() : m.end() + 24])
         if d:
@@ -207,7 +216,7 @@ def extract_body(html: str, url: str) -> Body:
         t = tree.first(doc, "title")
         if t is not None:
             title = squash(tree.text(t)) or None
-    date = _page_date(doc, squash(tree.text(doc, " ")))
+    date = _page_date(doc)
 
     attachments: list[tuple[str, str]] = []
     seen_att: set[str] = set()

@@ -9,6 +9,10 @@ first byte) or, for the PDF of an annual report whose page holds no table, downl
 with `resume=True` where it stopped; a later crawl sends conditional requests
 (If-None-Match / If-Modified-Since) and re-reads the stored text on 304.
 
+A crawl of many hosts is shared out among worker processes (one per core, up to 4; see
+gkcheck.crawl.workers): each host in one process, the phases and the order of posts the
+same as in one process, every page still committed on its own under the one crawl id.
+
 A column whose list could not be fetched completely (first page failed, a later page
 failed, a page cut at the size cap) is recorded as `unreachable` with the reason, so
 checks answer `unknown` for it and never report a post missing because a fetch failed.
@@ -38,6 +42,7 @@ from gkcheck.crawl.reports import (
     report_year,
 )
 from gkcheck.crawl.store import FileRecord, PageRecord, Store
+from gkcheck.crawl.workers import WorkerFailed, plan_processes
 from gkcheck.errors import ConfigError, SourceError
 
 log = logging.getLogger(__name__)
@@ -66,10 +71,19 @@ class CrawlStats:
     files_not_modified: int = 0  # 304 answers to a file check or download
     files_broken: int = 0  # attachments that did not open (HTTP >= 400, no answer)
     files_skipped: int = 0  # already checked in the resumed crawl
+    processes: int = 1  # processes the crawl ran in
 
     @property
     def error_count(self) -> int:
         return sum(self.errors.values())
+
+    def add(self, other: CrawlStats) -> None:
+        """Count in what another process of the same crawl did."""
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.update(other.errors)
+        self.notes.update(other.notes)
+        self.failures.extend(other.failures)
 
     def as_dict(self) -> dict:
         return {
@@ -94,6 +108,7 @@ class CrawlStats:
             "files_not_modified": self.files_not_modified,
             "files_broken": self.files_broken,
             "files_skipped": self.files_skipped,
+            "processes": self.processes,
         }
 
     def summary_zh(self) -> str:
@@ -115,6 +130,11 @@ class CrawlStats:
             text += "\n错误分类：" + "，".join(f"{ERROR_ZH.get(k, k)} {n}" for k, n in sorted(self.errors.items()))
         return text
 
+
+_SUMMED = (
+    "pages", "list_pages", "body_pages", "not_modified", "skipped", "bytes", "columns_ok", "columns_unreachable",
+    "posts", "requests", "files_checked", "files_downloaded", "files_not_modified", "files_broken", "files_skipped",
+)  # fmt: skip
 
 ERROR_ZH = {
     "timeout": "超时",
@@ -193,12 +213,15 @@ def crawl(
     delay: float | None = None,
     progress=None,
     unit_names: dict[str, str] | None = None,
+    processes: int | None = None,
 ) -> CrawlStats:
     """Crawl the columns of `sites` (all units, or `units`) into the store at `store_path`.
 
     `base` replaces `{base}` in URLs. `resume` continues the last unfinished crawl without
     refetching what it already has. `progress` receives events (see gkcheck.crawl.progress).
     `unit_names` (optional) maps names/aliases to unit ids so `units` may use any of them.
+    `processes`: how many processes share the hosts out (None: one per core, up to 4,
+    and one for a small crawl; see gkcheck.crawl.workers.plan_processes).
     """
     if concurrency is not None and concurrency < 1:
         raise ConfigError("并发数应至少为 1", None, "--concurrency")
@@ -228,9 +251,24 @@ def crawl(
             )
         stats.crawl_id = crawl_id
         fetcher = Fetcher(cfg.defaults, cfg.hosts(), concurrency=concurrency, delay=delay)
+        phases = None
+        n = plan_processes(processes, selected)
+        if n > 1:
+            from gkcheck.crawl.workers import ProcessPhases
+
+            phases = ProcessPhases(
+                n, cfg, selected, store_path, store.base, crawl_id, concurrency, delay,
+                relay=progress is not None, today=dt.date.today(),
+            )  # fmt: skip
+            store.close()  # no SQLite connection may be carried into a forked process
+            phases.start()
+            store = Store(store_path)
+            store.base = phases.base
+            phases.progress = progress
+        stats.processes = n
         run = _Run(cfg, store, crawl_id, fetcher, stats, progress)
         try:
-            run.execute(selected)
+            run.execute(selected, phases)
         except BaseException:
             run.stop.set()
             store.finish_crawl(crawl_id, "interrupted")
@@ -240,15 +278,48 @@ def crawl(
         finally:
             stats.requests = fetcher.requests_made
             fetcher.close()
+            for part in phases.worker_stats if phases is not None else ():
+                stats.add(part)
         store.finish_crawl(crawl_id, "done")
     except sqlite3.DatabaseError as exc:
         raise SourceError(f"抓取数据库读写失败（{exc}）；已抓取的数据未被删除", store_path) from None
+    except WorkerFailed as exc:
+        raise SourceError(f"{exc}；已抓取的页面已保存，可用 --resume 继续", store_path) from None
     finally:
         stats.seconds = time.monotonic() - t0
         store.close()
     if progress is not None:
         progress.finish(stats)
     return stats
+
+
+class LocalPhases:
+    """Runs a crawl's phases on the threads of this process."""
+
+    def __init__(self, run: _Run, hosts: int):
+        self.run = run
+        workers = max(2, min(64, hosts * run.fetcher.concurrency + 1))
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gkcrawl")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.run.stop.set()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            self.pool.shutdown(wait=True)
+        return False
+
+    def lists(self, jobs: list[tuple]) -> list:
+        return self.run._run_all(self.pool, [(self.run._column_job, job) for job in jobs])
+
+    def bodies(self, jobs: list[tuple]) -> None:
+        self.run._run_all(self.pool, [(self.run._body_job, job) for job in jobs])
+
+    def files(self, jobs: list[tuple]) -> None:
+        self.run._run_all(self.pool, [(self.run._file_job, job) for job in jobs])
 
 
 class _Run:
@@ -260,23 +331,26 @@ class _Run:
         self.stats = stats
         self.progress = progress
         self.stop = threading.Event()
+        self.external_stop = None  # an Event set by another process to stop this run
         self.lock = threading.Lock()
         self.today = dt.date.today()
 
     # -- orchestration -------------------------------------------------------------------
 
-    def execute(self, units: list[UnitSites]) -> None:
-        """Two phases: every column's list pages, then the post pages the columns want.
-        A post listed in two columns (TRS 引用) is fetched once, for the first of them in
-        config order, so that any two crawls of the same site record the same pages."""
+    def execute(self, units: list[UnitSites], phases=None) -> None:
+        """Three phases: every column's list pages, then the post pages the columns want,
+        then the attachment links of those posts. A post listed in two columns (TRS 引用)
+        is fetched once, for the first of them in config order, so that any two crawls of
+        the same site record the same pages. `phases` runs each phase's jobs (by default
+        on this process's threads; gkcheck.crawl.workers runs them in worker processes)."""
         jobs = [(u, c) for u in units for c in u.columns]
         if self.progress is not None:
             self.progress.start(len(jobs))
-        hosts = max(1, len({host_of(c.url) for _, c in jobs}))
-        workers = max(2, min(64, hosts * self.fetcher.concurrency + 1))
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gkcrawl")
-        try:
-            listed = self._run_all(pool, [(self._column_job, job) for job in jobs])
+        if phases is None:
+            hosts = max(1, len({host_of(c.url) for _, c in jobs}))
+            phases = LocalPhases(self, hosts)
+        with phases:
+            listed = phases.lists(jobs)
             bodies: list[tuple] = []
             seen: set[str] = set()
             for more in listed:
@@ -286,17 +360,11 @@ class _Run:
                         bodies.append((unit, column, item))
             if self.progress is not None and hasattr(self.progress, "bodies"):
                 self.progress.bodies(len(bodies))
-            bodies = _interleave(bodies, lambda job: host_of(job[2].url))
-            self._run_all(pool, [(self._body_job, job) for job in bodies])
+            phases.bodies(_interleave(bodies, lambda job: host_of(job[2].url)))
             files = _interleave(self._file_jobs(units), lambda job: host_of(job[2]))
             if self.progress is not None and hasattr(self.progress, "files") and files:
                 self.progress.files(len(files))
-            self._run_all(pool, [(self._file_job, job) for job in files])
-        except BaseException:
-            self.stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+            phases.files(files)
 
     def _run_all(self, pool: ThreadPoolExecutor, calls: list[tuple]) -> list:
         """Run calls on the pool; results in call order; the first exception (in call
@@ -317,7 +385,8 @@ class _Run:
         for f in futures:
             f.add_done_callback(count)
         while futures and not finished.wait(0.2):  # short waits: Ctrl-C stays prompt
-            pass
+            if self.external_stop is not None and self.external_stop.is_set():
+                raise _Stopped()
         for f in futures:
             if f.done() and not f.cancelled() and f.exception() is not None:
                 raise f.exception()

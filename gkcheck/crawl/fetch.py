@@ -280,8 +280,12 @@ class Fetcher:
         *,
         concurrency: int | None = None,
         delay: float | None = None,
+        gate=None,
     ):
+        """`gate` (a gkcheck.crawl.hostgate.HostGate) shares per-host politeness with the
+        other processes of a crawl split over several."""
         self.d = defaults
+        self.gate = gate
         self.allowed = {h.lower() for h in allowed_hosts}
         self.concurrency = concurrency or defaults.concurrency_per_host
         self.delay = defaults.delay if delay is None else delay
@@ -409,6 +413,7 @@ class Fetcher:
                 if self._ssl_context is None:
                     self._ssl_context = _ssl_context()
                 hs = self._hosts[key] = _HostState(self.concurrency, self.delay, self.d.user_agent, self._ssl_context)
+                hs.key = key
             return hs
 
     def _wait_turn(self, hs: _HostState) -> None:
@@ -446,88 +451,105 @@ class Fetcher:
     ) -> bool:  # fmt: skip
         """One HTTP request; True if it failed in a way worth retrying."""
         with hs.semaphore:
-            self._wait_turn(hs)
-            with self._lock:
-                self.requests_made += 1
-            t0 = time.monotonic()
-            sent = {**hs.headers, **headers}
+            gate = self.gate if self.gate is not None and self.gate.knows(hs.key) else None
+            if gate is None:
+                self._wait_turn(hs)
+            else:  # shared with the crawl's other processes
+                start = gate.enter(hs.key, hs.delay, hs.concurrency)
+                wait = start - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
             try:
-                wire = requote_uri(url)
-                if len(hs.cookies):
-                    cookie = get_cookie_header(hs.cookies, _Wire(wire, sent))
-                    if cookie:
-                        sent["Cookie"] = cookie
-                manager = hs.manager(wire)
-                if manager is None:
-                    conn, r = self._direct(hs, method, wire, sent)
-                else:
-                    conn, r = None, manager.urlopen(
-                        method, wire, headers=sent, timeout=self._timeout, redirect=False, retries=False,
-                        preload_content=False,
-                    )  # fmt: skip
-            except NewConnectionError as exc:  # (a ConnectTimeoutError subclass: first)
-                self._connection_error(res, exc)
-                return True
-            except ConnectTimeoutError:
-                self._fail(res, "timeout", f"连接超时（{self.d.timeout[0]:g} 秒）")
-                return True
-            except ReadTimeoutError:
-                self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无响应）")
-                return True
-            except (LocationValueError, ValueError) as exc:
-                self._fail(res, "invalid_url", f"网址无效：{exc}")
-                return False
-            except (urllib3.exceptions.HTTPError, OSError, ImportError) as exc:
-                self._connection_error(res, exc)
-                return True
-            done = False  # the answer read to its end: the connection can serve the next request
-            try:
-                if "set-cookie" in r.headers:
-                    extract_cookies_to_jar(hs.cookies, _Wire(wire, sent), r)
-                res.status = r.status
-                res.content_type = r.headers.get("Content-Type")
-                res.etag = r.headers.get("ETag")
-                res.last_modified = r.headers.get("Last-Modified")
-                done = method == "HEAD" or r.status in (204, 304) or r.length_remaining == 0
-                if r.status in RETRY_STATUS:
-                    res._retry_after = _retry_after(r.headers.get("Retry-After"))
-                    self._fail(res, f"http_{r.status}", _http_reason(r.status))
-                    return True
-                if r.status in REDIRECTS:
-                    res._location = r.headers.get("Location")
-                    return False
-                if r.status == 304 or r.status >= 400 or method == "HEAD":
-                    return False
-                done = self._read_body(r, res, t0, max_bytes)
-                return False
-            except _Deadline:
-                self._fail(res, "timeout", f"超过单页总时限 {self.d.max_seconds:g} 秒，已放弃")
-                res.content = b""
-                return True
-            except ReadTimeoutError as exc:
-                self._connection_error(res, exc)
-                res.content = b""
-                return True
-            except ProtocolError as exc:  # the body broke off
-                if _was_reset(repr(exc)):
-                    self._fail(res, "reset", "连接被服务器重置或中断")
-                else:
-                    self._fail(res, "reset", "传输中断（响应不完整）")
-                res.content = b""
-                return True
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
-                self._connection_error(res, exc)
-                res.content = b""
-                return True
+                return self._send(hs, url, headers, res, method, max_bytes)
             finally:
-                if not done:
-                    r.close()  # unread data left: the connection is not reused
-                if conn is None:
-                    r.release_conn()
-                elif done:
-                    hs.keep(conn)
-                else:
-                    conn.close()
+                if gate is not None:
+                    gate.leave(hs.key)
+
+    def _send(
+        self, hs: _HostState, url: str, headers: dict, res: FetchResult, method: str, max_bytes: int | None
+    ) -> bool:
+        """`_attempt` once the host's turn has come."""
+        with self._lock:
+            self.requests_made += 1
+        t0 = time.monotonic()
+        sent = {**hs.headers, **headers}
+        try:
+            wire = requote_uri(url)
+            if len(hs.cookies):
+                cookie = get_cookie_header(hs.cookies, _Wire(wire, sent))
+                if cookie:
+                    sent["Cookie"] = cookie
+            manager = hs.manager(wire)
+            if manager is None:
+                conn, r = self._direct(hs, method, wire, sent)
+            else:
+                conn, r = None, manager.urlopen(
+                    method, wire, headers=sent, timeout=self._timeout, redirect=False, retries=False,
+                    preload_content=False,
+                )  # fmt: skip
+        except NewConnectionError as exc:  # (a ConnectTimeoutError subclass: first)
+            self._connection_error(res, exc)
+            return True
+        except ConnectTimeoutError:
+            self._fail(res, "timeout", f"连接超时（{self.d.timeout[0]:g} 秒）")
+            return True
+        except ReadTimeoutError:
+            self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无响应）")
+            return True
+        except (LocationValueError, ValueError) as exc:
+            self._fail(res, "invalid_url", f"网址无效：{exc}")
+            return False
+        except (urllib3.exceptions.HTTPError, OSError, ImportError) as exc:
+            self._connection_error(res, exc)
+            return True
+        done = False  # the answer read to its end: the connection can serve the next request
+        try:
+            if "set-cookie" in r.headers:
+                extract_cookies_to_jar(hs.cookies, _Wire(wire, sent), r)
+            res.status = r.status
+            res.content_type = r.headers.get("Content-Type")
+            res.etag = r.headers.get("ETag")
+            res.last_modified = r.headers.get("Last-Modified")
+            done = method == "HEAD" or r.status in (204, 304) or r.length_remaining == 0
+            if r.status in RETRY_STATUS:
+                res._retry_after = _retry_after(r.headers.get("Retry-After"))
+                self._fail(res, f"http_{r.status}", _http_reason(r.status))
+                return True
+            if r.status in REDIRECTS:
+                res._location = r.headers.get("Location")
+                return False
+            if r.status == 304 or r.status >= 400 or method == "HEAD":
+                return False
+            done = self._read_body(r, res, t0, max_bytes)
+            return False
+        except _Deadline:
+            self._fail(res, "timeout", f"超过单页总时限 {self.d.max_seconds:g} 秒，已放弃")
+            res.content = b""
+            return True
+        except ReadTimeoutError as exc:
+            self._connection_error(res, exc)
+            res.content = b""
+            return True
+        except ProtocolError as exc:  # the body broke off
+            if _was_reset(repr(exc)):
+                self._fail(res, "reset", "连接被服务器重置或中断")
+            else:
+                self._fail(res, "reset", "传输中断（响应不完整）")
+            res.content = b""
+            return True
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            self._connection_error(res, exc)
+            res.content = b""
+            return True
+        finally:
+            if not done:
+                r.close()  # unread data left: the connection is not reused
+            if conn is None:
+                r.release_conn()
+            elif done:
+                hs.keep(conn)
+            else:
+                conn.close()
 
     def _direct(self, hs: _HostState, method: str, url: str, headers: dict) -> tuple[HTTPConnection, urllib3.BaseHTTPResponse]:
         """Send one request on a kept-alive connection and read the answer's head, as

@@ -6,6 +6,8 @@ The crawler calls, from several threads:
     read and n post pages are to come, files(n) once the bodies are read and n attachments
     are to be checked or downloaded, file(unit=, column=, url=, status=, error_kind=,
     error=, download=, bytes=), finish(stats)
+A crawl in several processes calls page, column_done and file from the thread that relays
+its workers' events (gkcheck.crawl.workers), and the others as above.
 """
 
 from __future__ import annotations
