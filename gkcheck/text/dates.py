@@ -162,6 +162,11 @@ _RE_MD_CJK = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _RE_MD_CN = re.compile(rf"(?<![{_CN_SMALL}年])([{_CN_SMALL}]{{1,3}})月([{_CN_SMALL}]{{1,4}})[日号]")
 
 
+# Every form above needs one of these: 年 (full dates in words), 月 (month-day in words)
+# or a separator - / . (numeric forms): text without any holds no date.
+_MAYBE_DATE = re.compile(r"[年月\-/.]")
+
+
 def find_dates(text: str, default_year: int | None = None) -> list[tuple[dt.date, tuple[int, int]]]:
     """Every date in `text` with its (start, end) span, in text order.
 
@@ -175,6 +180,8 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[dt.date
     try:
         t = text.translate(_WIDE)
     except Exception:  # pragma: no cover - translate only fails on non-str
+        return []
+    if not _MAYBE_DATE.search(t):
         return []
     found: list[tuple[dt.date | None, tuple[int, int], bool]] = []  # (date, span, is_full)
     mask = bytearray(len(t) + 1)  # characters already read as part of a date
