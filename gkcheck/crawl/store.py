@@ -357,7 +357,25 @@ class Store:
             "truncated": bool(row[5]),
         }
 
-    def _put_page(self, c: sqlite3.Connection, crawl_id: int, p: PageRecord, at: str) -> None:
+    def _page_values(self, crawl_id: int, p: PageRecord, at: str) -> tuple[tuple, tuple | None]:
+        """The rows `_put_page` writes for a page (its pages row, its contents row or
+        None), worked out before the transaction: the text is compressed outside the
+        store's lock, which every crawl thread waits for."""
+        page = (
+            crawl_id, self._in(p.url), p.kind, p.unit, p.column, p.status, p.etag, p.last_modified, at, p.bytes,
+            int(p.truncated), p.error_kind, p.error, p.encoding, self._in(p.final_url), p.attempts, p.elapsed,
+        )  # fmt: skip
+        if p.text is None:
+            return page, None
+        content = (
+            self._in(p.url), p.etag, p.last_modified, p.content_type, p.encoding,
+            zlib.compress(p.text.encode("utf-8"), 6), int(p.truncated), at,
+        )  # fmt: skip
+        return page, content
+
+    @staticmethod
+    def _put_page(c: sqlite3.Connection, values: tuple[tuple, tuple | None]) -> None:
+        page, content = values
         c.execute(
             """INSERT INTO pages(crawl_id, url, kind, unit, column_name, status, etag, last_modified,
                    fetched_at, bytes, truncated, error_kind, error, encoding, final_url, attempts, elapsed)
@@ -368,28 +386,23 @@ class Store:
                    fetched_at=excluded.fetched_at, bytes=excluded.bytes, truncated=excluded.truncated,
                    error_kind=excluded.error_kind, error=excluded.error, encoding=excluded.encoding,
                    final_url=excluded.final_url, attempts=excluded.attempts, elapsed=excluded.elapsed""",
-            (
-                crawl_id, self._in(p.url), p.kind, p.unit, p.column, p.status, p.etag, p.last_modified, at, p.bytes,
-                int(p.truncated), p.error_kind, p.error, p.encoding, self._in(p.final_url), p.attempts, p.elapsed,
-            ),
-        )  # fmt: skip
-        if p.text is not None:
+            page,
+        )
+        if content is not None:
             c.execute(
                 """INSERT INTO contents(url, etag, last_modified, content_type, encoding, text_z, truncated, fetched_at)
                    VALUES (?,?,?,?,?,?,?,?)
                    ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,
                        content_type=excluded.content_type, encoding=excluded.encoding, text_z=excluded.text_z,
                        truncated=excluded.truncated, fetched_at=excluded.fetched_at""",
-                (
-                    self._in(p.url), p.etag, p.last_modified, p.content_type, p.encoding,
-                    zlib.compress(p.text.encode("utf-8"), 6), int(p.truncated), at,
-                ),
-            )  # fmt: skip
+                content,
+            )
 
     def record_page(self, crawl_id: int, page: PageRecord) -> None:
         """A page without anything read from it (an error, or a list page with no items)."""
+        values = self._page_values(crawl_id, page, now())
         with self._tx() as c:
-            self._put_page(c, crawl_id, page, now())
+            self._put_page(c, values)
 
     def record_list_page(self, crawl_id: int, page: PageRecord, items, first_position: int) -> None:
         """A list page and the posts it lists, in one transaction.
@@ -397,8 +410,9 @@ class Store:
         `items` are ListItem-like objects (title, url, date, date_how).
         """
         at = now()
+        values = self._page_values(crawl_id, page, at)
         with self._tx() as c:
-            self._put_page(c, crawl_id, page, at)
+            self._put_page(c, values)
             for k, item in enumerate(items):
                 c.execute(
                     """INSERT INTO posts(unit, column_name, url, title, date, date_how,
@@ -431,8 +445,11 @@ class Store:
         the text fetched earlier is kept (history), the error telling it is not current.
         """
         at = now()
+        values = self._page_values(crawl_id, page, at)
+        body_values = self._body_values(crawl_id, page.url, page.status, page.error_kind, page.error,
+                                        page.content_type, body, at) if body is not None else None  # fmt: skip
         with self._tx() as c:
-            self._put_page(c, crawl_id, page, at)
+            self._put_page(c, values)
             if body is None:
                 if page.status == 304 and page.error_kind is None:
                     c.execute(
@@ -448,7 +465,7 @@ class Store:
                         (self._in(page.url), crawl_id, page.status, page.error_kind, page.error, at),
                     )
                 return
-            self._put_body(c, crawl_id, page.url, page.status, page.error_kind, page.error, page.content_type, body, at)
+            self._put_body(c, body_values)
 
     def has_body(self, crawl_id: int | None, url: str) -> bool:
         """Whether crawl `crawl_id` (None: any crawl) has recorded the body of `url`."""
@@ -463,8 +480,9 @@ class Store:
 
     def record_body(self, crawl_id, url, status, error_kind, error, content_type, body) -> None:
         """A body read from a page this crawl already recorded (as a list page)."""
+        values = self._body_values(crawl_id, url, status, error_kind, error, content_type, body, now())
         with self._tx() as c:
-            self._put_body(c, crawl_id, url, status, error_kind, error, content_type, body, now())
+            self._put_body(c, values)
 
     def record_body_skip(
         self, crawl_id: int, url: str, kind: str, reason: str, attachments: list[tuple[str, str]] | None = None
@@ -472,11 +490,27 @@ class Store:
         """A post whose page is not fetched (off-site link, attachment file)."""
         from gkcheck.crawl.body import Body
 
+        body = Body(text="", attachments=attachments or []) if attachments else None
+        values = self._body_values(crawl_id, url, None, kind, reason, None, body, now())
         with self._tx() as c:
-            body = Body(text="", attachments=attachments or []) if attachments else None
-            self._put_body(c, crawl_id, url, None, kind, reason, None, body, now())
+            self._put_body(c, values)
 
-    def _put_body(self, c, crawl_id, url, status, error_kind, error, content_type, body, at) -> None:
+    def _body_values(self, crawl_id, url, status, error_kind, error, content_type, body, at) -> tuple:
+        """The bodies row `_put_body` writes, worked out before the transaction."""
+        return (
+            self._in(url), crawl_id, status, error_kind, error, content_type,
+            getattr(body, "title", None),
+            body.date.isoformat() if body is not None and getattr(body, "date", None) else None,
+            getattr(body, "text", None) if body is not None and body.text else None,
+            json.dumps([self._in(u) for u in (getattr(body, "links", []) or [])], ensure_ascii=False),
+            json.dumps(
+                [[self._in(a[0]), a[1]] for a in (getattr(body, "attachments", []) or [])], ensure_ascii=False
+            ),
+            at,
+        )  # fmt: skip
+
+    @staticmethod
+    def _put_body(c, values: tuple) -> None:
         c.execute(
             """INSERT INTO bodies(url, crawl_id, status, error_kind, error, content_type, title, date, text,
                    links, attachments, fetched_at)
@@ -485,18 +519,8 @@ class Store:
                    error_kind=excluded.error_kind, error=excluded.error, content_type=excluded.content_type,
                    title=excluded.title, date=excluded.date, text=excluded.text, links=excluded.links,
                    attachments=excluded.attachments, fetched_at=excluded.fetched_at""",
-            (
-                self._in(url), crawl_id, status, error_kind, error, content_type,
-                getattr(body, "title", None),
-                body.date.isoformat() if body is not None and getattr(body, "date", None) else None,
-                getattr(body, "text", None) if body is not None and body.text else None,
-                json.dumps([self._in(u) for u in (getattr(body, "links", []) or [])], ensure_ascii=False),
-                json.dumps(
-                    [[self._in(a[0]), a[1]] for a in (getattr(body, "attachments", []) or [])], ensure_ascii=False
-                ),
-                at,
-            ),
-        )  # fmt: skip
+            values,
+        )
 
     # -- files (attachments) -----------------------------------------------------------
 
