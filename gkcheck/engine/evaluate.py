@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 from collections.abc import Iterator, Mapping, Sequence
 
 from gkcheck import __version__
@@ -37,6 +38,9 @@ BATCH_UNITS = 50
 # From this many units on, findings are kept packed (gkcheck.model.packed): a million
 # findings take some 1.6 GB as objects, under a tenth of that packed.
 PACK_FROM_UNITS = 500
+# From this many units on (or with worker processes), the heap is frozen for the run
+# (gkcheck.gcpolicy.frozen_heap).
+FREEZE_FROM_UNITS = 100
 
 
 def select_units(pack: Pack, selectors: list[str] | None) -> list[Unit]:
@@ -122,8 +126,10 @@ def evaluate(
     unit_counts: dict[str, dict[str, int]] = {}
     n_jobs = plan_jobs(jobs, len(chosen)) if jobs != 1 else 1
     # The heap alive now (pack, sources, evidence readers) outlives the run: kept out of
-    # the collector's walks, and shared with forked workers without copying.
-    with frozen_heap():
+    # the collector's walks, and shared with forked workers without copying. Freezing
+    # starts with a full collection (tens of milliseconds in a large process): worth it
+    # for an audit of many units, not for one catalog checked after another.
+    with frozen_heap() if n_jobs > 1 or len(chosen) >= FREEZE_FROM_UNITS else nullcontext():
         if n_jobs == 1:
             batches = [(run_units(chosen), None)]
         else:
