@@ -298,8 +298,7 @@ class LocalPhases:
 
     def __init__(self, run: _Run, hosts: int):
         self.run = run
-        workers = max(2, min(64, hosts * run.fetcher.concurrency + 1))
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gkcrawl")
+        self.pool = thread_pool(hosts, run.fetcher.concurrency)
 
     def __enter__(self):
         return self
@@ -313,13 +312,19 @@ class LocalPhases:
         return False
 
     def lists(self, jobs: list[tuple]) -> list:
-        return self.run._run_all(self.pool, [(self.run._column_job, job) for job in jobs])
+        return self.run.run_phase(self.pool, "lists", jobs)
 
     def bodies(self, jobs: list[tuple]) -> None:
-        self.run._run_all(self.pool, [(self.run._body_job, job) for job in jobs])
+        self.run.run_phase(self.pool, "bodies", jobs)
 
     def files(self, jobs: list[tuple]) -> None:
-        self.run._run_all(self.pool, [(self.run._file_job, job) for job in jobs])
+        self.run.run_phase(self.pool, "files", jobs)
+
+
+def thread_pool(hosts: int, concurrency: int) -> ThreadPoolExecutor:
+    """The threads a process crawls `hosts` hosts with: one per request allowed at once,
+    and one more (2 to 64)."""
+    return ThreadPoolExecutor(max_workers=max(2, min(64, hosts * concurrency + 1)), thread_name_prefix="gkcrawl")
 
 
 class _Run:
@@ -365,6 +370,12 @@ class _Run:
             if self.progress is not None and hasattr(self.progress, "files") and files:
                 self.progress.files(len(files))
             phases.files(files)
+
+    def run_phase(self, pool: ThreadPoolExecutor, kind: str, jobs: list[tuple]) -> list:
+        """The jobs of one phase ("lists": (unit, column); "bodies", "files": as the
+        phase makes them) run on `pool`; their results in job order."""
+        job = {"lists": self._column_job, "bodies": self._body_job, "files": self._file_job}[kind]
+        return self._run_all(pool, [(job, j) for j in jobs])
 
     def _run_all(self, pool: ThreadPoolExecutor, calls: list[tuple]) -> list:
         """Run calls on the pool; results in call order; the first exception (in call

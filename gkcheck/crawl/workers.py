@@ -35,7 +35,6 @@ import sqlite3
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import wait
 
 from gkcheck.crawl.fetch import Fetcher, host_of
@@ -318,7 +317,7 @@ def _worker_main(conn, parents_ends: list, stop, gate: HostGate, plan: ProcessPh
     _die_with_parent(parent)
     for end in parents_ends:  # the parent's ends of the pipes, inherited by the fork
         end.close()
-    from gkcheck.crawl.crawler import CrawlStats, _Run, _Stopped
+    from gkcheck.crawl.crawler import CrawlStats, _Run, _Stopped, thread_pool
 
     lock = threading.Lock()
 
@@ -338,19 +337,15 @@ def _worker_main(conn, parents_ends: list, stop, gate: HostGate, plan: ProcessPh
         run = _Run(cfg, store, plan.crawl_id, fetcher, stats, _Relay(conn, lock) if plan.relay else None)
         run.today = plan.today
         run.external_stop = stop
-        pool = ThreadPoolExecutor(max_workers=max(2, min(64, hosts * fetcher.concurrency + 1)), thread_name_prefix="gkcrawl")
+        pool = thread_pool(hosts, fetcher.concurrency)
         while True:
             kind, jobs = conn.recv()
             if kind == "close":
                 break
             try:
-                if kind == "lists":
-                    calls = [(run._column_job, (units[ui], units[ui].columns[ci])) for ui, ci, _ in jobs]
-                elif kind == "bodies":
-                    calls = [(run._body_job, job) for job in jobs]
-                else:
-                    calls = [(run._file_job, job) for job in jobs]
-                results = run._run_all(pool, calls)
+                if kind == "lists":  # sent as (unit index, column index, url)
+                    jobs = [(units[ui], units[ui].columns[ci]) for ui, ci, _ in jobs]
+                results = run.run_phase(pool, kind, jobs)
             except _Stopped:
                 run.stop.set()
                 pool.shutdown(wait=True, cancel_futures=True)
