@@ -247,6 +247,33 @@ def test_reading_evidence_unit_by_unit_gives_the_same_evidence_errors_and_notes(
     assert any(eager.evidence[u].catalog_errors for u in eager.evidence)
 
 
+def test_auditing_some_units_reads_no_other_units_files(province, monkeypatch):
+    """A unit's catalog and ledger named by their paths are not opened when another unit
+    is audited: checking one unit of a province reads one catalog, and another unit's
+    broken file is no error of this audit."""
+    import gkcheck.sources.catalog as catalog_module
+    import gkcheck.sources.ledger as ledger_module
+
+    pack = load_pack(province / "pack")
+    everyone = gather(pack, _sources(province))
+    broken = {u for u in everyone.evidence if everyone.evidence[u].catalog_errors}
+    assert len(broken) == 2
+    named = lambda u: pack.index.units[u].name  # noqa: E731
+    fine = next(u for u in sorted(everyone.evidence)
+                if everyone.evidence[u].catalogs and not any(named(u) in e for e in everyone.errors))
+    read: list[str] = []
+    for module, name in ((catalog_module, "load_catalog"), (ledger_module, "read_ledger")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda path, *a, _real=real, **k: read.append(Path(path).name) or _real(path, *a, **k))
+    one = gather(pack, _sources(province), [fine])
+    assert one.errors == [] and list(one.evidence) == [fine]
+    assert one.evidence[fine] == everyone.evidence[fine]
+    assert len(read) == 2 and all(named(fine) in n for n in read), read
+    read.clear()
+    with_broken = gather(pack, _sources(province), [fine, *sorted(broken)])
+    assert len(with_broken.errors) == 2 and len(read) == 6
+
+
 def test_several_processes_give_the_same_result_as_one(province, monkeypatch):
     pack = load_pack(province / "pack")
     one = gather(pack, _sources(province), lazy=True)

@@ -331,8 +331,11 @@ def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[st
     for slot, path in enumerate(expand_files(sources.catalogs, CATALOG_SUFFIXES)):
         shown = display_path(path, sources.base)
         uid = match_unit(pack, shown)
-        if uid in base and path.suffix.lower() in DEFERRABLE_CATALOGS:
-            plan.add(uid, slot, path)
+        if uid is not None and path.suffix.lower() in DEFERRABLE_CATALOGS:
+            # its path names its unit for good: read later if that unit is audited,
+            # never if another is (checking one unit of a province reads one catalog)
+            if uid in base:
+                plan.add(uid, slot, path)
             continue
         try:
             catalog = load_catalog(path, base=sources.base)
@@ -387,8 +390,9 @@ def _gather_ledgers(
     for slot, path in enumerate(files):
         shown = display_path(path, sources.base)
         matched = match_unit(pack, shown)
-        if matched in out.evidence and path.suffix.lower() in DEFERRABLE_LEDGERS:
-            plan.add(matched, slot, path)
+        if matched is not None and path.suffix.lower() in DEFERRABLE_LEDGERS:
+            if matched in out.evidence:  # another unit's ledger is not read at all
+                plan.add(matched, slot, path)
             continue
         try:
             declared, entries = read_ledger(path, base=sources.base)
