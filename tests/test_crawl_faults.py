@@ -210,6 +210,9 @@ def test_pagination_loop_and_endless_pagination(crawled):
     assert server.hits("/pages/a.html") == 1 and server.hits("/pages/b.html") == 1
     endless = cols["无尽分页"]
     assert endless.status == "ok" and endless.pages == 4 and len(endless.posts) == 40  # max_pages: 4
+    # the checks are told the list was cut there (older posts unread), the loop was not cut
+    assert endless.cut_at_pages == 4 and loop.cut_at_pages is None
+    assert all(c.cut_at_pages is None for name, c in cols.items() if name != "无尽分页")
     assert server.hits("/endless/list.html") == 4
     assert crawled["stats"].notes["page_cap"] == 1 and crawled["stats"].notes["loop"] == 1
 

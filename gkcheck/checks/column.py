@@ -24,7 +24,7 @@ from gkcheck.checks._columns import (
     not_found_message,
     post_ref,
 )
-from gkcheck.checks._window import Window, resolve, window_field
+from gkcheck.checks._window import Span, Window, resolve, window_field
 from gkcheck.checks.registry import (
     CheckContext,
     Outcome,
@@ -502,6 +502,18 @@ def _word_keys(params: HasPostParams) -> tuple[list[str], list[str]]:
     return [key(w) for w in params.keywords_all], [key(w) for w in params.keywords_any]
 
 
+def cut_short(label: str, col: Column, span: Span) -> str | None:
+    """Why a column whose list stopped at the crawl's page cap may hold more posts of
+    `span` than were read (Chinese), or None when what was read reaches back past the
+    window's start (lists run newest first)."""
+    dates = [p.date for p in col.posts if p.date is not None]
+    oldest = min(dates) if dates else None
+    if oldest is not None and span.start is not None and oldest < span.start:
+        return None
+    read = f"，读到的最早一条发布于{oldest.isoformat()}" if oldest else ""
+    return f"栏目“{label}”只抓取了前{col.cut_at_pages}页（已达翻页上限）{read}，更早的信息未读取"
+
+
 @check_kind("column.has_post", HasPostParams, needs="columns")
 def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcome]:
     """栏目有某类信息：在时间窗口内，栏目里有至少 min_count 条符合条件的信息。
@@ -518,7 +530,8 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
     条件都不写时，统计窗口内的全部信息。除 window: any 外，无发布日期的信息不计入。
 
     判定：够数 → 通过（列出匹配的信息）；不够 → 不通过；栏目无法访问或尚未采集
-    且已找到的不够数 → 无法核验；按正文查找而有信息未采集正文且不够数 → 无法核验。
+    且已找到的不够数 → 无法核验；按正文查找而有信息未采集正文且不够数 → 无法核验；
+    栏目列表抓到翻页上限（max_pages）为止、读到的信息还没早于窗口起点且不够数 → 无法核验。
 
     通过的例子：column: 政策解读，keywords_any: [解读]，2024 年有“《…办法》政策解读”。
     不通过的例子：同样参数，2024 年栏目只有 2023 年的解读。
@@ -541,6 +554,7 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
     late_hits = 0
     no_body = 0
     evaluated = 0  # columns whose posts were read
+    cut: list[str] = []  # columns whose list stopped at the page cap inside the window
     for spec in specs:
         found = find_column(have, spec)
         if found is None:
@@ -556,6 +570,10 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
             problems.append(problem)
             continue
         evaluated += 1
+        if col.cut_at_pages:
+            why = cut_short(label, col, span)
+            if why:
+                cut.append(why)
         for post in col.posts:
             if post.url in seen:
                 continue
@@ -596,6 +614,15 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
             f"（已找到{len(hits)}条，要求至少{params.min_count}条）",
             refs,
             record=record,
+        )
+        return
+    if cut:
+        yield unknown(
+            f"栏目{where}{span.label}已找到{len(hits)}条{what_txt}，要求至少{params.min_count}条；"
+            f"{'；'.join(cut)}，无法确认{span.label}是否还有更多{note}",
+            refs,
+            record=record,
+            fix="在网站栏目配置中调高该栏目的 max_pages（翻页上限）后重新抓取",
         )
         return
     if no_body:

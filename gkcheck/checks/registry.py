@@ -56,8 +56,8 @@ def warned(message: str, evidence=(), record=None, fix=None) -> Outcome:
     return Outcome("warn", message, list(evidence), record, fix)
 
 
-def unknown(message: str, evidence=(), record=None) -> Outcome:
-    return Outcome("unknown", message, list(evidence), record)
+def unknown(message: str, evidence=(), record=None, fix=None) -> Outcome:
+    return Outcome("unknown", message, list(evidence), record, fix)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from gkcheck.crawl.reports import (
     is_report_column,
     report_year,
 )
-from gkcheck.crawl.store import FileRecord, PageRecord, Store
+from gkcheck.crawl.store import FileRecord, PageRecord, Store, page_cap_note
 from gkcheck.crawl.workers import WorkerFailed, plan_processes
 from gkcheck.errors import ConfigError, SourceError
 
@@ -506,7 +506,7 @@ class _Run:
         position = 0
         while queue:
             if len(visited) >= max_pages:
-                notes.append(f"已达页数上限 {max_pages} 页，其余 {len(queue)} 个分页未抓取")
+                notes.append(page_cap_note(max_pages, len(queue)))
                 self._note("page_cap")
                 break
             url = queue.popleft()

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gkcheck.crawl.config import SitesConfig
-from gkcheck.crawl.store import POST_ROW, Store
+from gkcheck.crawl.store import PAGE_CAP_NOTE, POST_ROW, Store
 from gkcheck.errors import ConfigError, SourceError
 from gkcheck.model.construct import builder
 from gkcheck.model.web import Attachment, Column, Post
@@ -238,5 +238,6 @@ def _crawled_column(
         error=row["error"] if row["status"] != "ok" else None,
         fetched_at=_datetime(row["finished_at"]),
         pages=row["pages"] or 0,
+        cut_at_pages=(row["pages"] or 0) if PAGE_CAP_NOTE in (row["note"] or "") else None,
         posts=posts,
     )

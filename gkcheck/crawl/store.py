@@ -159,6 +159,14 @@ CREATE INDEX IF NOT EXISTS columns_unit ON columns(unit, name);
 """
 
 
+# How a column's note says its list was cut at the page cap (crawler → evidence).
+PAGE_CAP_NOTE = "已达页数上限"
+
+
+def page_cap_note(max_pages: int, left: int) -> str:
+    return f"{PAGE_CAP_NOTE} {max_pages} 页，其余 {left} 个分页未抓取"
+
+
 def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 

@@ -51,4 +51,6 @@ class Column(BaseModel):
     fetched_at: dt.datetime | None = None
     opened: dt.date | None = None  # when the column was opened, if known
     pages: int = 0
+    # the list was cut at the crawl's page cap after this many pages: older posts unread
+    cut_at_pages: int | None = None
     posts: list[Post] = Field(default_factory=list)
