@@ -10,6 +10,7 @@ punctuation do not matter). A near name is only ever *suggested*, never taken as
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -88,6 +89,25 @@ def column_ref(label: str, col: Column) -> EvidenceRef:
 
 def post_ref(post) -> EvidenceRef:
     return EvidenceRef(source="web", location=post.url, url=post.url, title=post.title, date=post.date)
+
+
+def listing_reach(col: Column) -> dt.date | None:
+    """For a column whose list stopped at the crawl's page cap: the date of the oldest
+    dated post read (lists run newest first, so older posts were not read), or
+    `date.max` when none is dated; None for a column read to its end."""
+    if not col.cut_at_pages:
+        return None
+    return min((p.date for p in col.posts if p.date is not None), default=dt.date.max)
+
+
+def cut_note(label: str, col: Column) -> str:
+    """What a cut column's reader should know (Chinese)."""
+    reach = listing_reach(col)
+    read = f"，读到的最早一条发布于{reach.isoformat()}" if reach not in (None, dt.date.max) else ""
+    return f"栏目“{label}”只抓取了前{col.cut_at_pages}页（已达翻页上限）{read}，更早的信息未读取"
+
+
+CUT_FIX = "在网站栏目配置中调高该栏目的 max_pages（翻页上限）后重新抓取"
 
 
 def fetch_problem(label: str, col: Column) -> str | None:

@@ -16,11 +16,14 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from gkcheck.checks._columns import (
+    CUT_FIX,
     NO_COLUMNS,
     ColumnSpec,
     column_ref,
+    cut_note,
     fetch_problem,
     find_column,
+    listing_reach,
     not_found_message,
     post_ref,
 )
@@ -505,13 +508,11 @@ def _word_keys(params: HasPostParams) -> tuple[list[str], list[str]]:
 def cut_short(label: str, col: Column, span: Span) -> str | None:
     """Why a column whose list stopped at the crawl's page cap may hold more posts of
     `span` than were read (Chinese), or None when what was read reaches back past the
-    window's start (lists run newest first)."""
-    dates = [p.date for p in col.posts if p.date is not None]
-    oldest = min(dates) if dates else None
-    if oldest is not None and span.start is not None and oldest < span.start:
+    window's start."""
+    reach = listing_reach(col)
+    if reach is None or (span.start is not None and reach < span.start):
         return None
-    read = f"，读到的最早一条发布于{oldest.isoformat()}" if oldest else ""
-    return f"栏目“{label}”只抓取了前{col.cut_at_pages}页（已达翻页上限）{read}，更早的信息未读取"
+    return cut_note(label, col)
 
 
 @check_kind("column.has_post", HasPostParams, needs="columns")
@@ -622,7 +623,7 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
             f"{'；'.join(cut)}，无法确认{span.label}是否还有更多{note}",
             refs,
             record=record,
-            fix="在网站栏目配置中调高该栏目的 max_pages（翻页上限）后重新抓取",
+            fix=CUT_FIX,
         )
         return
     if no_body:

@@ -9,6 +9,7 @@ documents to 解读 (`pair_documents`), by title or by a link between the two pa
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,10 +20,13 @@ from urllib.parse import urlsplit
 from pydantic import Field
 
 from gkcheck.checks._columns import (
+    CUT_FIX,
     NO_COLUMNS,
     ColumnSpec,
+    cut_note,
     fetch_problem,
     find_column,
+    listing_reach,
     not_found_message,
     post_ref,
 )
@@ -315,6 +319,8 @@ class _Setup:
     note: str  # said in failure messages (e.g. the 解读 column is missing)
     undated: int  # documents skipped for having no date
     foreign: int = 0  # documents of other issuers (转载, higher levels), not checked
+    # the interpretations column stopped at the page cap: (the oldest date read, why)
+    interps_cut: tuple[dt.date, str] | None = None
 
 
 def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
@@ -333,6 +339,7 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
     note = ""
     interps: list[Post] = [p for p in col_d.posts if looks_like_interpretation(p.title)]
     label_i = params.interpretations_column.name
+    interps_cut = None
     if hit_i is None:
         note = f"（{not_found_message(cols, params.interpretations_column)}）"
     else:
@@ -344,6 +351,9 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
             note = f"（{problem}）"
         else:
             interps += col_i.posts
+            reach = listing_reach(col_i)
+            if reach is not None:
+                interps_cut = (reach, cut_note(label_i, col_i))
     span = resolve(params.since, ctx.as_of, ctx.plan_year)
     docs = [p for p in col_d.posts if not looks_like_interpretation(p.title) and params.wants(p)]
     local = local_areas(ctx.unit.all_names())
@@ -352,7 +362,7 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
     undated = sum(1 for p in docs if p.date is None) if span.dated_only else 0
     docs = [p for p in docs if span.contains(p.date)]
     pairs = pair_documents(docs, interps, params.threshold)
-    return _Setup(pairs, span, label_d, label_i, note, undated, len(foreign))
+    return _Setup(pairs, span, label_d, label_i, note, undated, len(foreign), interps_cut)
 
 
 def _empty_message(s: _Setup, params: PairingParams) -> str:
@@ -407,6 +417,7 @@ def interpretation_paired(ctx: CheckContext, params: PairedParams) -> Iterator[O
     判定（每个文件一条，记录为文件网址）：找不到解读 → 不通过；解读与文件相隔超过
     max_gap_workdays 个工作日 → 提醒（或不通过）；要求链接时另出一条：两页正文都已采集
     而未相互链接 → 提醒，正文未采集 → 无法核验。任一栏目无法访问或尚未采集 → 无法核验。
+    解读栏目抓到翻页上限（max_pages）为止、读到的解读都晚于该文件而未找到解读 → 无法核验。
 
     通过的例子：文件《邹城市最低生活保障审核确认办法》2024-06-03 发布，“政策解读”栏目
     2024-06-04 有《邹城市最低生活保障审核确认办法》政策解读，两页互相链接。
@@ -422,7 +433,15 @@ def interpretation_paired(ctx: CheckContext, params: PairedParams) -> Iterator[O
     for pair in s.pairs:
         doc, interp = pair.document, pair.interpretation
         record = doc.url
-        if interp is None:
+        if interp is None and s.interps_cut is not None and (doc.date is None or doc.date <= s.interps_cut[0]):
+            # its interpretation, published with it or later, may be on a page not read
+            yield unknown(
+                f"{_doc_name(doc)}在已读取的解读中未找到对应解读；{s.interps_cut[1]}，无法确认",
+                [post_ref(doc)],
+                record=record,
+                fix=CUT_FIX,
+            )
+        elif interp is None:
             yield failed(
                 f"{_doc_name(doc)}未找到对应的政策解读{s.note}",
                 [post_ref(doc)],
