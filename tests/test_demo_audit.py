@@ -126,12 +126,14 @@ def test_the_compliant_unit_fails_nothing(findings):
     statuses = Counter(f["status"] for f in mine)
     assert statuses["fail"] == statuses["warn"] == 0, [f["message"] for f in mine if f["status"] in ("fail", "warn")]
     assert statuses["pass"] >= 50
-    # What stays unverifiable, and why: task 52 is a manual task with no automatic evidence;
-    # the 通知公告 column is crawled as a list only (bodies: false), so its links are unchecked.
+    # What stays unverifiable, and why: tasks 27 (due on the audit date itself) and 52 have
+    # no automatic evidence; the 通知公告 column is crawled as a list only (bodies: false), so
+    # its links are unchecked.
     unknown = sorted((f["rule"], f["message"]) for f in mine if f["status"] == "unknown")
-    assert [rule for rule, _ in unknown] == ["ZC24-DEADLINE", "ZC24-SITE-links"], unknown
-    assert unknown[0][1].startswith("任务52（6月底前，本单位为配合单位）已过完成时限，但没有可自动核验的证据")
-    assert unknown[1][1].startswith("栏目“通知公告”的9个链接尚未检查")
+    assert [rule for rule, _ in unknown] == ["ZC24-DEADLINE", "ZC24-DEADLINE", "ZC24-SITE-links"], unknown
+    assert unknown[0][1].startswith("任务27（12月底前，本单位为牵头单位）今日到期，但没有可自动核验的证据")
+    assert unknown[1][1].startswith("任务52（6月底前，本单位为配合单位）已过完成时限，但没有可自动核验的证据")
+    assert unknown[2][1].startswith("栏目“通知公告”的9个链接尚未检查")
     # its evidence is really there: the PDF report read, 解读 paired and consistent, links checked
     by_rule = defaultdict(list)
     for f in mine:

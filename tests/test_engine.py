@@ -177,12 +177,15 @@ def test_evaluate_produces_findings_with_roles_and_deadlines(tmp_path):
     assert by[("mzj", "R-DEADLINE", "任务1")].status == "fail"
     assert "本单位为配合单位" in by[("mzj", "R-DEADLINE", "任务1")].message
     assert by[("sfj", "R-DEADLINE", "任务1")].status == "pass"
-    # task 2 is due 12-31: not past due on 12-31, so no finding for it
-    assert ("sfj", "R-DEADLINE", "任务2") not in by
+    # task 2 is due 12-31: judged on its deadline day (a year-end audit sees year-end tasks)
+    assert by[("sfj", "R-DEADLINE", "任务2")].message.endswith("已到期，相关检查均已通过")
+    day_before = evaluate(pack, evidence, as_of=dt.date(2024, 12, 30))
+    assert not [f for f in day_before.findings if f.rule == "R-DEADLINE" and f.record == "任务2"]
     # the town is responsible for neither task
     assert not [f for f in result.findings if f.unit_id == "gs"]
     summary = {u.id: u.counts for u in result.units}
-    assert summary["mzj"]["fail"] == 3 and summary["sfj"]["fail"] == 0
+    assert by[("mzj", "R-DEADLINE", "任务2")].status == "fail"  # its cooperating share, due today
+    assert summary["mzj"]["fail"] == 4 and summary["sfj"]["fail"] == 0
     data = result.to_json_dict()
     assert data["schema"] == "gkcheck.audit/1"
     assert data["findings"][0]["unit"] in ("市民政局", "市司法局")

@@ -20,8 +20,9 @@ class DeadlineParams(Params):
 def deadline_met(ctx: CheckContext, params: DeadlineParams):
     """任务到期核验：已过完成时限的任务，本单位须有通过的检查结果。
 
-    对规则所列的每项任务（只看本单位承担的任务，区分牵头与配合）：检查日已过
-    “完成时限 + grace_days”时，读取本单位其他规则对该任务的结果——
+    对规则所列的每项任务（只看本单位承担的任务，区分牵头与配合）：检查日已到
+    “完成时限 + grace_days”（到期当日即核验，如“12月底前”的任务在 12 月 31 日的年度自查中
+    核验）时，读取本单位其他规则对该任务的结果——
     有不通过（fail）的，判为不通过，并列出这些规则；全部通过的，判为通过；
     只有“无法核验”或没有任何检查结果的，判为无法核验（需人工或台账证据）。
     未到期的任务不产生结果。
@@ -36,8 +37,9 @@ def deadline_met(ctx: CheckContext, params: DeadlineParams):
         if role is None:
             continue
         due = task.deadline + dt.timedelta(days=params.grace_days)
-        if ctx.as_of <= due:
+        if ctx.as_of < due:
             continue
+        state = "已过完成时限" if ctx.as_of > due else "今日到期"  # the deadline day itself counts
         related = [f for f in ctx.prior if task.number in f.tasks and f.check != "deadline.met"]
         who = ROLE_ZH[role]
         plan_ref = EvidenceRef(
@@ -52,12 +54,12 @@ def deadline_met(ctx: CheckContext, params: DeadlineParams):
         fails = [f for f in related if f.status in ("fail", "warn")]
         if fails:
             rules = "、".join(sorted({f.rule for f in fails}))
-            outcome = failed(f"{head}已过完成时限，仍有{len(fails)}项检查未通过：{rules}", [plan_ref], record)
+            outcome = failed(f"{head}{state}，仍有{len(fails)}项检查未通过：{rules}", [plan_ref], record)
         elif any(f.status in ("pass", "waived") for f in related):
             outcome = passed(f"{head}已到期，相关检查均已通过", [plan_ref], record)
         else:
             outcome = unknown(
-                f"{head}已过完成时限，但没有可自动核验的证据，请以工作台账或人工核验确认", [plan_ref], record
+                f"{head}{state}，但没有可自动核验的证据，请以工作台账或人工核验确认", [plan_ref], record
             )
         outcome.tasks = [task.number]
         yield outcome
