@@ -292,3 +292,54 @@ def test_amount_round_trip(yuan, per):
         (f,) = extract_facts(text)
         assert f.value == Amount(Decimal(yuan), per)
         assert f.subject == "城市低保标准"
+
+
+CN_CASES = [
+    ("城市低保标准由每人每月八百八十元提高到九百二十元。",
+     [("amount", "880元/人·月", "old"), ("amount", "920元/人·月", "new")]),
+    ("补贴标准为每人每年一千二百元。", [("amount", "1200元/人·年", None)]),
+    ("一次性奖励一万二千元。", [("amount", "12000元", None)]),
+    ("资助金额最高不超过五万元。", [("amount", "不超过50000元", None)]),
+    ("年满六十周岁的老年人可以申请。", [("age", "60周岁以上", None)]),
+    ("对六十至七十周岁的老年人发放补贴。", [("age", "60周岁以上", None), ("age", "70周岁以下", None)]),
+    ("三岁以下婴幼儿照护服务。", [("age", "3周岁以下", None)]),
+    # a lone numeral before 元 is no amount
+    ("破除城乡二元结构，推进一元化管理。", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CN_CASES, ids=[c[0] for c in CN_CASES])
+def test_amounts_and_ages_in_chinese_numerals(text, expected):
+    assert [(k, v, r) for k, v, r, _ in brief(text)] == expected
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(yuan=st.integers(1, 99_999_999))
+def test_chinese_numeral_amount_is_its_arabic_twin(yuan):
+    """An amount written in Chinese numerals gives the fact its Arabic figure gives."""
+    from gkcheck.text.facts import cn_whole
+
+    digits = "零一二三四五六七八九"
+
+    def cn(n: int) -> str:  # the plain reading: 一万二千零五十
+        out, zero = "", False
+        for value, name in ((10**7, "千"), (10**6, "百"), (10**5, "十"), (10**4, "万"),
+                            (1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = n // value % 10
+            if value == 10**4 and n >= 10**4:
+                out += ("零" if zero and d else "") + (digits[d] if d else "") + "万"
+                zero = False
+                continue
+            if d:
+                out += ("零" if zero and out else "") + digits[d] + name
+                zero = False
+            elif out:
+                zero = True
+        return out
+
+    words = cn(yuan)
+    assert cn_whole(words) == yuan, words
+    if len(words) >= 2 or words in ("十", "百", "千"):
+        (f,) = extract_facts(f"补助标准为每人每月{words}元。")
+        (g,) = extract_facts(f"补助标准为每人每月{yuan}元。")
+        assert (f.value, f.subject) == (g.value, g.subject)

@@ -8,11 +8,12 @@ Kinds and their normalised values:
 
     amount      Amount(yuan: Decimal, per: "人·月" | "人·年" | "月" | "户·月" | … | None, bound)
                 920元/人·月 · 每人每月920元 · 8,800元/人/年 · 1.2万元 · 月人均收入低于920元
+                · 每人每月九百二十元 · 一万二千元
     percent     Percent(value: Decimal, bound)          80% · 百分之八十 · 百分之五点五
     ratio       Ratio(value: Decimal, bound)            不低于当地低保标准的1.3倍
     date        datetime.date                           自2024年7月1日起执行 · 自2024年7月起
     time_limit  Duration(amount, unit, bound)           10个工作日内 · 30日内 · 15天 · 3个月 · 24小时
-    age         Age(years, bound)                       年满16周岁 · 60周岁以上 · 未满18周岁
+    age         Age(years, bound)                       年满16周岁 · 60周岁以上 · 未满18周岁 · 年满六十周岁
     phone       Phone(area, number)                     0537-5212345 · (0537)5212345 · 12345 · 13800000000
 
 `bound` follows 《民法典》第一千二百五十九条: 以上、以下、以内 include the number
@@ -385,6 +386,14 @@ _RE_AMOUNT = re.compile(
     + rf"(?P<suffix>\s*[/／]\s*\(?\s*(?P<p1>{_PER_TOKEN})\s*(?:{_PER_SEP}?\s*(?P<p2>{_PER_TOKEN}))?\s*\)?)?"
     + r"(?P<after>\s*(?:及以上|以上|及以下|以下|以内))?"
 )
+# 九百二十元, 一千二百元/人·年, 一万二千元: amounts in Chinese numerals (the 万 is part of
+# the number here). A lone digit (二元结构, 一元化) is no amount: a unit character or two
+# numerals are required (see _cn_yuan).
+_CN_NUM = "[零〇一二两三四五六七八九十百千]"
+_RE_AMOUNT_CN = re.compile(
+    rf"(?<![零〇一二两三四五六七八九十百千万\d])(?P<cn>{_CN_NUM}+(?:万{_CN_NUM}*)?)\s*元"
+    + _RE_AMOUNT.pattern[_RE_AMOUNT.pattern.index("(?P<suffix>"):]
+)
 _RE_PER_PREFIX = re.compile(
     r"(?:每(?P<w1>人|户|名|位)每?(?P<t1>月|年|天|日|次)"
     r"|每(?P<t2>月|年|天|日)每?(?P<w2>人|户|名|位)"
@@ -485,16 +494,50 @@ def _role(lead: str) -> str | None:
     return None
 
 
-def _amounts(s: str, taken: _Taken) -> list[_Hit]:
+def _arabic_yuan(m: re.Match) -> Decimal | None:
+    yuan = _decimal(m.group(1), m.group(2))
+    if yuan is None:
+        return None
+    return yuan * {"万": 10000, "千": 1000, "亿": 100000000}.get(m.group(3) or "", 1)
+
+
+def _cn_yuan(m: re.Match) -> Decimal | None:
+    text = m.group("cn")
+    if len(text) < 2 and text not in ("十", "百", "千"):
+        return None
+    value = cn_whole(text)
+    return Decimal(value) if value else None
+
+
+def cn_whole(text: str) -> int | None:
+    """A whole number in Chinese numerals below 100,000,000: what `cn_number` reads, and
+    N万M (一万二千 = 12000, 一万二 = 12000, 三万零五百 = 30500)."""
+    if "万" not in text:
+        return cn_number(text)
+    high, _, low = text.partition("万")
+    h = cn_number(high) if high else None
+    if h is None or "万" in low:
+        return None
+    if not low:
+        return h * 10000
+    if len(low) == 1 and low not in ("零", "〇", "十"):  # 一万二: the digit counts thousands
+        d = cn_number(low)
+        return None if d is None else h * 10000 + d * 1000
+    rest = cn_number(low.lstrip("零〇"))
+    return None if rest is None or rest >= 10000 else h * 10000 + rest
+
+
+def _amounts(s: str, taken: _Taken, rx: re.Pattern = _RE_AMOUNT, value=_arabic_yuan) -> list[_Hit]:
+    """Amounts of money matched by `rx` (Arabic figures, or Chinese numerals with
+    _RE_AMOUNT_CN and _cn_yuan), with their per-unit, bound and role."""
     hits: list[_Hit] = []
     prev_end = 0
-    for m in _RE_AMOUNT.finditer(s):
+    for m in rx.finditer(s):
         if not taken.free(m.start(), m.end()):
             continue
-        yuan = _decimal(m.group(1), m.group(2))
+        yuan = value(m)
         if yuan is None:
             continue
-        yuan *= {"万": 10000, "千": 1000, "亿": 100000000}.get(m.group(3) or "", 1)
         start = m.start()
         per = None
         if m.group("suffix"):
@@ -661,22 +704,32 @@ _RE_AGE_RANGE = re.compile(r"(?<!\d)(\d{1,3})\s*(?:周岁|岁)?\s*(?:至|到|-|�
 _RE_AGE = re.compile(
     r"(年满|满|未满|不满|超过|不超过)?\s*(?<!\d)(\d{1,3})\s*(周岁|岁)\s*(及以上|以上|及以下|以下|以内)?"
 )
+# 年满六十周岁, 六十至七十周岁: the same in Chinese numerals
+_CN_AGE = "[零〇一二两三四五六七八九十百]{1,4}"
+_RE_AGE_RANGE_CN = re.compile(
+    rf"(?<![零〇一二两三四五六七八九十百])({_CN_AGE})\s*(?:周岁|岁)?\s*(?:至|到|-|—|～|~)\s*({_CN_AGE})\s*周?岁"
+)
+_RE_AGE_CN = re.compile(
+    rf"(年满|满|未满|不满|超过|不超过)?\s*(?<![零〇一二两三四五六七八九十百])({_CN_AGE})\s*(周岁|岁)"
+    r"\s*(及以上|以上|及以下|以下|以内)?"
+)
 
 
-def _ages(s: str, taken: _Taken) -> list[_Hit]:
+def _ages(s: str, taken: _Taken, range_rx: re.Pattern = _RE_AGE_RANGE, rx: re.Pattern = _RE_AGE, number=int) -> list[_Hit]:
+    """Ages in Arabic figures, or with the _CN patterns and cn_number in Chinese numerals."""
     hits = []
-    for m in _RE_AGE_RANGE.finditer(s):
+    for m in range_rx.finditer(s):
         if taken.free(*m.span()):
-            lo, hi = int(m.group(1)), int(m.group(2))
-            if lo < hi <= 150:
+            lo, hi = number(m.group(1)), number(m.group(2))
+            if lo is not None and hi is not None and lo < hi <= 150:
                 hits.append(_Hit("age", Age(lo, ">="), m.start(), m.end()))
                 hits.append(_Hit("age", Age(hi, "<="), m.start(), m.end()))
                 taken.claim(m.span())
-    for m in _RE_AGE.finditer(s):
+    for m in rx.finditer(s):
         if not taken.free(*m.span()):
             continue
-        years = int(m.group(2))
-        if years > 150:
+        years = number(m.group(2))
+        if years is None or years > 150:
             continue
         before, after = m.group(1) or "", m.group(4) or ""
         bound = "="
@@ -767,6 +820,9 @@ def extract_facts(text: str) -> list[Fact]:
         hits += _dates(s, taken)
         if digits:
             hits += _amounts(s, taken)
+        if "元" in s:
+            hits += _amounts(s, taken, _RE_AMOUNT_CN, _cn_yuan)
+        if digits:
             hits += [
                 _Hit(h.kind, Percent(*h.value), h.start, h.end, h.role)
                 for h in _simple(s, taken, _RE_PERCENT, "percent", lambda m: _decimal(m.group(1), m.group(2)))
@@ -781,6 +837,8 @@ def extract_facts(text: str) -> list[Fact]:
                 for h in _simple(s, taken, _RE_RATIO, "ratio", lambda m: _decimal(m.group(1), m.group(2)))
             ]
             hits += _ages(s, taken)
+        if "岁" in s:
+            hits += _ages(s, taken, _RE_AGE_RANGE_CN, _RE_AGE_CN, cn_number)
         hits += _durations(s, taken)
         hits.sort(key=lambda h: (h.start, h.kind))
         for h in hits:
