@@ -156,7 +156,7 @@ def has_item(ctx: CheckContext, params: HasItemParams):
     不通过：
       未找到“最低生活保障 / 办事指南”，是否指“低保 / 办事指南”（第5行）？
       “最低生活保障 / 办事指南”（第5行：最低生活保障 / 办事指南）的公开内容未写明：最低生活保障标准
-      配置了目录来源却找不到本单位的目录时，每个事项都不通过
+      配置了目录来源却找不到本单位的目录时，不通过（一条结果，列出应列入的事项）
     无法核验：未配置目录来源，或目录文件无法读取。
     """
     cats = ctx.evidence.catalogs
@@ -167,12 +167,14 @@ def has_item(ctx: CheckContext, params: HasItemParams):
     if not items and ctx.evidence.catalog_errors:
         yield unknown(f"本单位的目录无法读取，无法核验：{'；'.join(ctx.evidence.catalog_errors[:3])}")
         return
+    if not items:  # one finding, not one per item: catalog.exists says the rest
+        wanted = [spec.label for spec in params.items]
+        listed = "、".join(f"“{w}”" for w in wanted[:5]) + (f"等{len(wanted)}个事项" if len(wanted) > 5 else "")
+        yield failed(f"未找到本单位的主动公开事项目录，应列入的{listed}均未列入", record="目录")
+        return
     rows = Rows(list(cats), items)
     for spec in params.items:
         want = spec.label
-        if not items:
-            yield failed(f"未找到本单位的主动公开事项目录，目录中没有“{want}”", record=want)
-            continue
         hit = find_item(spec, items)
         if hit is None:
             near = suggest(spec, items, params.suggest_cutoff)
