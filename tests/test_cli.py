@@ -150,3 +150,19 @@ def test_fail_on_never_prints_everything_and_exits_0():
     proc = run("check", "--fail-on", "never")
     assert proc.returncode == 0
     assert "不通过" in proc.stdout
+
+
+def test_crawl_takes_the_unit_names_an_audit_takes(tmp_path):
+    """`gkcheck crawl --unit` with a gkcheck.yaml reads its pack's names: an alias
+    (邹城市民政局) picks the unit the sites config calls 市民政局, and only it is crawled."""
+    import sqlite3
+
+    db = tmp_path / "one.db"
+    proc = run("crawl", "--unit", "邹城市民政局", "--store", str(db), "-q")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with sqlite3.connect(db) as conn:
+        units = {u for (u,) in conn.execute("SELECT DISTINCT unit FROM columns")}
+    assert units == {"市民政局"}
+    # a plain sites config has no pack: names as written there, and a clean error otherwise
+    proc = run("crawl", "fixtures/sites.yaml", "--unit", "邹城市民政局", "--base", "http://127.0.0.1:9", "--store", str(tmp_path / "x.db"), "-q")
+    assert_clean_error(proc, "邹城市民政局", "不在网站栏目配置中")

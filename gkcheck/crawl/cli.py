@@ -78,6 +78,13 @@ def add_crawl_parser(subparsers):
 def resolve_crawl_config(config: str | None) -> tuple[SitesConfig, Path | None, Path, str | None]:
     """(sites, store from gkcheck.yaml or None, config folder, serve_fixtures) for a path
     that is a sites config or a gkcheck.yaml naming one."""
+    sites, store, base, fixtures, _ = _crawl_config(config)
+    return sites, store, base, fixtures
+
+
+def _crawl_config(config: str | None):
+    """`resolve_crawl_config` and the rule packs a gkcheck.yaml names (folders; [] for a
+    plain sites config)."""
     from gkcheck.crawl.config import load_sites, parse_sites
     from gkcheck.engine.yamlio import read_yaml
 
@@ -85,8 +92,9 @@ def resolve_crawl_config(config: str | None) -> tuple[SitesConfig, Path | None, 
     if config is None and not path.exists():
         raise ConfigError("当前文件夹没有 gkcheck.yaml；请给出网站栏目配置文件，如 gkcheck crawl fixtures/sites.yaml")
     data = read_yaml(path, ConfigError)
-    if isinstance(data, dict) and "units" in data:
-        return parse_sites(data, path), None, path.parent, None
+    # a sites config lists units; so may a gkcheck.yaml (the audited ones), which names its sites
+    if isinstance(data, dict) and "units" in data and not {"sites", "pack"} & set(data):
+        return parse_sites(data, path), None, path.parent, None, []
     from gkcheck.config import load_config
 
     loaded = load_config(path)
@@ -95,14 +103,26 @@ def resolve_crawl_config(config: str | None) -> tuple[SitesConfig, Path | None, 
         raise ConfigError("配置文件没有给出网站栏目配置（sites）", path, "sites")
     sites = load_sites(loaded.resolve(cfg.sites, "sites"))
     store = loaded.resolve(cfg.store, "store") if cfg.store else None
-    return sites, store, loaded.base, cfg.serve_fixtures
+    return sites, store, loaded.base, cfg.serve_fixtures, loaded.resolve_all(cfg.packs, "pack")
+
+
+def _unit_names(packs: list[Path]) -> dict[str, str] | None:
+    """Name, short name or alias -> unit id from the packs a gkcheck.yaml names, so that
+    `--unit` takes the names an audit takes; None without a pack."""
+    if not packs:
+        return None
+    from gkcheck.engine.pack import load_pack, merge_packs
+
+    return merge_packs([load_pack(d) for d in packs]).index.names_to_ids()
 
 
 def run_crawl(args) -> int:
     from gkcheck.crawl.crawler import crawl
     from gkcheck.crawl.progress import make_progress
 
-    sites, store_from_cfg, config_dir, fixtures = resolve_crawl_config(getattr(args, "config", None))
+    sites, store_from_cfg, config_dir, fixtures, packs = _crawl_config(getattr(args, "config", None))
+    units = getattr(args, "unit", None)
+    unit_names = _unit_names(packs) if units else None
     store = Path(args.store) if getattr(args, "store", None) else (store_from_cfg or Path(DEFAULT_STORE))
     progress = make_progress(sys.stderr, quiet=getattr(args, "quiet", False))
     base = getattr(args, "base", None)
@@ -112,7 +132,8 @@ def run_crawl(args) -> int:
             stats = crawl(
                 sites,
                 store,
-                units=getattr(args, "unit", None),
+                units=units,
+                unit_names=unit_names,
                 resume=getattr(args, "resume", False),
                 base=base or served,
                 concurrency=getattr(args, "concurrency", None),
