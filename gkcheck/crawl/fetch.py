@@ -1,12 +1,17 @@
 """Polite HTTP fetching: one connection pool per host, bounded and spaced requests,
 robots.txt, retries with backoff, a redirect limit, a streamed size cap.
 
-Requests go through urllib3's connections directly, kept alive in a small pool per host
-(requests' and urllib3's pool layers cost more CPU than the request itself, and a crawl
-of many hosts is CPU-bound); through a proxy, urllib3's proxy manager is used. What a
-`requests.Session` did is kept: its default headers (gzip), cookies kept per host,
-proxies from the environment (HTTP_PROXY, NO_PROXY …), certificates from certifi or
-REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, URLs re-quoted the same way.
+A crawl of many hosts is CPU-bound, so direct requests go through libcurl (pycurl:
+gkcheck.crawl.curl_transport), whose whole exchange costs less CPU than http.client's
+answer parsing alone, over handles kept alive in a small pool per host. Without pycurl,
+or with the environment variable GKCHECK_HTTP=urllib3, they go through urllib3's
+connections directly, kept alive the same way (requests' and urllib3's pool layers cost
+more CPU than the request itself). Through a proxy, urllib3's proxy manager is used
+either way. Both transports behave alike: redirects, retries, cookies, the size cap, the
+timeouts and the error kinds below are this module's. What a `requests.Session` did is
+kept: its default headers (gzip), cookies kept per host, proxies from the environment
+(HTTP_PROXY, NO_PROXY …), certificates from certifi or REQUESTS_CA_BUNDLE /
+CURL_CA_BUNDLE, URLs re-quoted the same way.
 
 `Fetcher.fetch(url)` never raises for network trouble: it returns a `FetchResult` whose
 `error_kind` / `error` say what went wrong (in Chinese for `error`), so the crawler can
@@ -26,6 +31,7 @@ import errno
 import http.client
 import http.cookiejar
 import os
+import ssl
 import threading
 import time
 import urllib.robotparser
@@ -35,7 +41,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import certifi
 import urllib3
 from requests.adapters import HTTPAdapter
-from requests.cookies import extract_cookies_to_jar, get_cookie_header
+from requests.cookies import MockRequest, extract_cookies_to_jar, get_cookie_header
 from requests.utils import (
     DEFAULT_ACCEPT_ENCODING,
     get_environ_proxies,
@@ -52,6 +58,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.ssl_ import create_urllib3_context
 
+from gkcheck.crawl import curl_transport
 from gkcheck.crawl.config import Defaults
 from gkcheck.crawl.encoding import decode_html
 
@@ -144,9 +151,37 @@ class _Wire:
         self.headers = headers
 
 
+class _SetCookies:
+    """What http.cookiejar reads of an answer: its Set-Cookie headers."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[str]):
+        self.values = values
+
+    def info(self):
+        return self
+
+    def get_all(self, name: str, default=None):
+        return list(self.values) if name.lower() == "set-cookie" else default
+
+
+def _ca_bundle() -> str:
+    """The certificates to trust (a file or a folder), as requests chooses them."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
+
+
+def transport_name() -> str:
+    """The transport of direct requests: "curl" (pycurl), or "urllib3" when pycurl is
+    missing or the environment says GKCHECK_HTTP=urllib3."""
+    if not curl_transport.AVAILABLE or os.environ.get("GKCHECK_HTTP", "").strip().lower() == "urllib3":
+        return "urllib3"
+    return "curl"
+
+
 def _ssl_context():
     """One verifying TLS context for all hosts, loaded once (as requests does)."""
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
+    bundle = _ca_bundle()
     ctx = create_urllib3_context()
     if os.path.isdir(bundle):
         ctx.load_verify_locations(capath=bundle)
@@ -162,6 +197,8 @@ class _HostState:
         self.managers: dict[str, urllib3.PoolManager | None] = {}  # by URL scheme; None: no proxy
         self.managers_lock = threading.Lock()
         self.idle: list[HTTPConnection] = []  # kept-alive direct connections, at most `concurrency`
+        self.curl: curl_transport.CurlPool | None = None  # direct requests through libcurl
+        self.curl_lines: list[bytes] | None = None  # `headers` as libcurl sends them
         # a requests.Session's headers, in its order, with ours
         self.headers = {
             "User-Agent": user_agent,
@@ -171,6 +208,7 @@ class _HostState:
             "Accept-Language": "zh-CN,zh;q=0.9",
         }
         self.cookies = http.cookiejar.CookieJar()
+        self.had_cookies = False  # a Set-Cookie came: the jar is worth asking
         self.semaphore = threading.BoundedSemaphore(concurrency)
         self.lock = threading.Lock()
         self.next_at = 0.0
@@ -235,6 +273,8 @@ class _HostState:
             for conn in self.idle:
                 conn.close()
             self.idle.clear()
+        if self.curl is not None:
+            self.curl.close()
 
 
 class _Http(HTTPConnection):
@@ -267,7 +307,7 @@ def host_of(url: str) -> str:
 
 def clean_url(url: str) -> str:
     """The URL without its #fragment."""
-    return urldefrag(url)[0]
+    return urldefrag(url)[0] if "#" in url else url
 
 
 class Fetcher:
@@ -293,6 +333,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._ssl_context = None  # made on first use (loading the certificates takes time)
         self._timeout = urllib3.Timeout(connect=defaults.timeout[0], read=defaults.timeout[1])
+        self.transport = transport_name()  # "curl" or "urllib3", for direct requests
         self.requests_made = 0  # HTTP requests sent, retries and redirects included
 
     # -- public ---------------------------------------------------------------------
@@ -414,9 +455,20 @@ class Fetcher:
                     self._ssl_context = _ssl_context()
                 hs = self._hosts[key] = _HostState(self.concurrency, self.delay, self.d.user_agent, self._ssl_context)
                 hs.key = key
+                if self.transport == "curl":
+                    hs.curl = curl_transport.CurlPool(
+                        self.concurrency,
+                        connect_timeout=self.d.timeout[0],
+                        read_timeout=self.d.timeout[1],
+                        max_seconds=self.d.max_seconds,
+                        ca_bundle=_ca_bundle(),
+                        accept_encoding=DEFAULT_ACCEPT_ENCODING,
+                    )
             return hs
 
     def _wait_turn(self, hs: _HostState) -> None:
+        if not hs.delay:  # (it only ever grows: with none, every turn is now)
+            return
         with hs.lock:
             now = time.monotonic()
             start = max(now, hs.next_at)
@@ -475,11 +527,13 @@ class Fetcher:
         sent = {**hs.headers, **headers}
         try:
             wire = requote_uri(url)
-            if len(hs.cookies):
+            if hs.had_cookies and len(hs.cookies):
                 cookie = get_cookie_header(hs.cookies, _Wire(wire, sent))
                 if cookie:
                     sent["Cookie"] = cookie
             manager = hs.manager(wire)
+            if manager is None and hs.curl is not None:
+                return self._send_curl(hs, wire, sent, res, method, max_bytes)
             if manager is None:
                 conn, r = self._direct(hs, method, wire, sent)
             else:
@@ -496,6 +550,9 @@ class Fetcher:
         except ReadTimeoutError:
             self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无响应）")
             return True
+        except ssl.SSLError as exc:  # (a certificate failure is a ValueError too: first)
+            self._connection_error(res, exc)
+            return True
         except (LocationValueError, ValueError) as exc:
             self._fail(res, "invalid_url", f"网址无效：{exc}")
             return False
@@ -506,6 +563,7 @@ class Fetcher:
         try:
             if "set-cookie" in r.headers:
                 extract_cookies_to_jar(hs.cookies, _Wire(wire, sent), r)
+                hs.had_cookies = True
             res.status = r.status
             res.content_type = r.headers.get("Content-Type")
             res.etag = r.headers.get("ETag")
@@ -550,6 +608,77 @@ class Fetcher:
                 hs.keep(conn)
             else:
                 conn.close()
+
+    def _send_curl(
+        self, hs: _HostState, wire: str, sent: dict, res: FetchResult, method: str, max_bytes: int | None
+    ) -> bool:
+        """`_send` through libcurl: the same answer handling as below, from an Exchange."""
+        urlsplit(wire).port  # noqa: B018 - a bad port is an invalid URL (ValueError), as below
+        if len(sent) == len(hs.headers) and sent == hs.headers:  # the usual: the host's headers alone
+            if hs.curl_lines is None:
+                hs.curl_lines = _curl_lines(sent)
+            lines, encoding = hs.curl_lines, None
+        else:
+            lines = _curl_lines(sent)
+            encoding = next((v for k, v in sent.items() if k.lower() == "accept-encoding"), None)
+        cap = max_bytes or self.d.max_bytes
+        ex = hs.curl.exchange(method, wire, lines, cap, encoding or None)
+        if ex.status is None:  # no answer
+            return self._curl_error(res, ex)
+        if ex.set_cookies:
+            hs.cookies.extract_cookies(_SetCookies(ex.set_cookies), MockRequest(_Wire(wire, sent)))
+            hs.had_cookies = True
+        headers = ex.headers
+        res.status = ex.status
+        res.content_type = headers.get("content-type")
+        res.etag = headers.get("etag")
+        res.last_modified = headers.get("last-modified")
+        if ex.status in RETRY_STATUS:
+            res._retry_after = _retry_after(headers.get("retry-after"))
+            self._fail(res, f"http_{ex.status}", _http_reason(ex.status))
+            return True
+        if ex.status in REDIRECTS:
+            res._location = headers.get("location")
+            return False
+        if ex.status == 304 or ex.status >= 400 or method == "HEAD":
+            return False
+        if ex.error is not None:  # the body broke off
+            return self._curl_error(res, ex)
+        res.content = ex.content
+        if ex.truncated:
+            res.truncated = True
+            declared = headers.get("content-length")
+            size = f"（声明大小 {int(declared):,} 字节）" if declared and declared.isdigit() else ""
+            self._fail(res, "too_large", f"页面超过大小上限 {cap:,} 字节，已截断{size}")
+        return False
+
+    def _curl_error(self, res: FetchResult, ex: curl_transport.Exchange) -> bool:
+        """An Exchange's error as the urllib3 path words it; True if worth retrying."""
+        ct = curl_transport
+        res.content = b""
+        kind = ex.error
+        if kind == ct.CONNECT_TIMEOUT:
+            self._fail(res, "timeout", f"连接超时（{self.d.timeout[0]:g} 秒）")
+        elif kind == ct.READ_TIMEOUT:
+            self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无响应）")
+        elif kind == ct.STALLED:
+            self._fail(res, "timeout", f"读取超时（{self.d.timeout[1]:g} 秒内无数据）")
+        elif kind == ct.DEADLINE:
+            self._fail(res, "timeout", f"超过单页总时限 {self.d.max_seconds:g} 秒，已放弃")
+        elif kind == ct.REFUSED:
+            self._fail(res, "connection", "无法连接：连接被拒绝")
+        elif kind == ct.UNRESOLVED:
+            self._fail(res, "connection", "无法连接：域名无法解析")
+        elif kind == ct.RESET:
+            self._fail(res, "reset", "连接被服务器重置或中断")
+        elif kind == ct.BROKEN:
+            self._fail(res, "reset", "传输中断（响应不完整）")
+        elif kind == ct.INVALID_URL:
+            self._fail(res, "invalid_url", f"网址无效：{ex.detail}")
+            return False
+        else:
+            self._fail(res, "connection", f"无法连接：{ex.detail[:200]}")
+        return True
 
     def _direct(self, hs: _HostState, method: str, url: str, headers: dict) -> tuple[HTTPConnection, urllib3.BaseHTTPResponse]:
         """Send one request on a kept-alive connection and read the answer's head, as
@@ -655,6 +784,12 @@ class Fetcher:
             hs.robots = None
         else:
             hs.robots_error = r
+
+
+def _curl_lines(headers: dict[str, str]) -> list[bytes]:
+    """Request headers as libcurl takes them: "Name: value" in latin-1 (as http.client
+    sends them), Accept-Encoding left to libcurl's own option (it decodes what it asks for)."""
+    return [f"{k}: {v}".encode("latin-1") for k, v in headers.items() if k.lower() != "accept-encoding"]
 
 
 def _was_reset(text: str) -> bool:
