@@ -3,10 +3,13 @@
 Profiles (the `profile` of a column in the sites config):
 
 - generic: links with a date nearby (in the same list item or table row); the largest
-  family of such items is the list, sidebars of "热点" are left out. Next pages via a
-  "下一页" link, or `createPageHTML(...)` if the page has it.
+  family of such items is the list, sidebars of "热点" are left out. Next pages via
+  `createPageHTML(...)` if the page has it, a "下一页" link, or the other pagers of
+  gkcheck.crawl.pagers (numbered links, goPage(n) links, other pager scripts, page
+  counts in script variables or "共8页" text).
 - trs: TRS WCM; the same items, pages from `createPageHTML(N, cur, "index", "html")`:
-  index.html, index_1.html … index_{N-1}.html.
+  index.html, index_1.html … index_{N-1}.html; else as generic, the files named by the
+  TRS convention (a note says when no pager was found).
 - hanweb: Hanweb JCMS; records are CDATA inside `<script type="text/xml"><datastore>`;
   further records come from the `nextgroup` data proxy, paged by query string
   (`startrecord`, `endrecord`, `perpage`).
@@ -23,12 +26,12 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
-from gkcheck.crawl import tree
+from gkcheck.crawl import pagers, tree
 from gkcheck.crawl.config import Selectors
 from gkcheck.crawl.html import absolute, base_url, link_title, soup_of, squash
 from gkcheck.text.dates import date_from_url, find_dates
@@ -46,7 +49,7 @@ class ListItem:
 class ListPage:
     items: list[ListItem] = field(default_factory=list)
     next_urls: list[str] = field(default_factory=list)  # pages to fetch after this one, in order
-    next_is_link: bool = True  # next_urls is a "下一页" link (False: the full page list of TRS)
+    next_is_link: bool = True  # next_urls is a "下一页" link (False: the full page list, less this page)
     total_pages: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -69,17 +72,24 @@ def parse_list(
         return _css(soup, base_url(soup, url), selectors, ref_date)
     doc = tree.parse(html)
     base = tree.base_url(doc, url)
-    trs = _trs_pages(html, url)
+    trs = pagers.trs_call_pages(html, url)
     tree.drop(doc)
     page = ListPage(items=_dated_links(doc, base, url, ref_date))
     if trs is not None:
         page.total_pages, page.next_urls = trs
         page.next_is_link = False
+        return page
+    short: list[tuple[etree._Element, str]] = []  # links with short texts: "2", "尾页" …
+    page.next_urls = pagers.next_link(doc, base, short)
+    if page.next_urls:
+        return page
+    found = pagers.other_pages(html, url, base, profile, short)
+    if found is not None:
+        page.next_urls, page.next_is_link, page.total_pages = found.urls, found.is_link, found.total
+        if found.note:
+            page.notes.append(found.note)
     elif profile == "trs":
         page.notes.append("未找到 createPageHTML 分页脚本，按单页处理")
-        page.next_urls = _next_link(doc, base)
-    else:
-        page.next_urls = _next_link(doc, base)
     return page
 
 
@@ -213,50 +223,6 @@ def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -
     return out
 
 
-_CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
-_VAR_NUM = r"(?:var\s+|\b){name}\s*=\s*['\"]?(\d+)"
-
-
-def _trs_pages(html: str, url: str) -> tuple[int, list[str]] | None:
-    """(page count, URLs of the other pages) from a TRS createPageHTML(...) call."""
-    for m in _CREATE_PAGE.finditer(html):
-        args = [a.strip() for a in m.group(1).split(",")]
-        nums: list[int] = []
-        strs: list[str] = []
-        for a in args:
-            if re.fullmatch(r"\d+", a):
-                nums.append(int(a))
-            elif re.fullmatch(r"""(['"]).*\1""", a):
-                strs.append(a[1:-1])
-            elif re.fullmatch(r"[A-Za-z_$][\w$]*", a):
-                v = re.search(_VAR_NUM.format(name=re.escape(a)), html)
-                if v:
-                    nums.append(int(v.group(1)))
-        if len(nums) < 2 or len(strs) < 2:
-            continue
-        count, name, ext = nums[0], strs[-2], strs[-1]
-        if count < 1 or not re.fullmatch(r"[\w\-]+", name) or not re.fullmatch(r"\w+", ext):
-            continue
-        pages = [urljoin(url, f"{name}.{ext}" if k == 0 else f"{name}_{k}.{ext}") for k in range(count)]
-        here = {url, url + f"{name}.{ext}"} if url.endswith("/") else {url}
-        return count, [p for p in pages if p not in here]
-    return None
-
-
-_NEXT_TEXT = {"下一页", "下页", "后一页", "下一页>", "下一页>>", "下一页 >", "下一页 >>", ">", ">>", "›", "»", "next"}
-
-
-def _next_link(root: etree._Element, base: str) -> list[str]:
-    for a in tree.elements(root, "a"):
-        text = squash(tree.text(a, " ")).lower()
-        title = squash(a.get("title") or "")
-        if text in _NEXT_TEXT or title == "下一页" or text.startswith("下一页"):
-            link = absolute(a.get("href"), base)
-            if link:
-                return [link]
-    return []
-
-
 # -- css --------------------------------------------------------------------------------
 
 
@@ -321,7 +287,7 @@ def _hanweb(html: str, url: str, ref: dt.date) -> ListPage:
         base = tree.base_url(doc, url)
         tree.drop(doc)
         page.items = _dated_links(doc, base, url, ref)
-        page.next_urls = _next_link(doc, base)
+        page.next_urls = pagers.next_link(doc, base)
         return page
     prev: dt.date | None = None
     seen: set[str] = set()
