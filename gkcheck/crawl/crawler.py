@@ -539,6 +539,9 @@ class _Run:
                 posts[it.url] = it
             if rec is not None and rec.truncated:
                 problems.append(f"第{page_no}页 {url}：{rec.error}")
+            for said in page.notes:  # what reading the list page noticed (a pager it could not follow …)
+                if said not in notes:
+                    notes.append(said)
             if page_no > 1 and page.items and not new:
                 # the same posts again (a loop, or an alias of a page seen): do not follow it
                 notes.append(f"第{page_no}页（{url}）与之前的页面内容相同，判定为分页循环，不再从该页翻页")
