@@ -75,16 +75,10 @@ def add_crawl_parser(subparsers):
     return p
 
 
-def resolve_crawl_config(config: str | None) -> tuple[SitesConfig, Path | None, Path, str | None]:
-    """(sites, store from gkcheck.yaml or None, config folder, serve_fixtures) for a path
-    that is a sites config or a gkcheck.yaml naming one."""
-    sites, store, base, fixtures, _ = _crawl_config(config)
-    return sites, store, base, fixtures
-
-
-def _crawl_config(config: str | None):
-    """`resolve_crawl_config` and the rule packs a gkcheck.yaml names (folders; [] for a
-    plain sites config)."""
+def resolve_crawl_config(config: str | None) -> tuple[SitesConfig, Path | None, Path, str | None, list[Path]]:
+    """(sites, store from gkcheck.yaml or None, config folder, serve_fixtures, the rule
+    pack folders it names) for a path that is a sites config ([] packs) or a gkcheck.yaml
+    naming one."""
     from gkcheck.crawl.config import load_sites, parse_sites
     from gkcheck.engine.yamlio import read_yaml
 
@@ -120,7 +114,7 @@ def run_crawl(args) -> int:
     from gkcheck.crawl.crawler import crawl
     from gkcheck.crawl.progress import make_progress
 
-    sites, store_from_cfg, config_dir, fixtures, packs = _crawl_config(getattr(args, "config", None))
+    sites, store_from_cfg, config_dir, fixtures, packs = resolve_crawl_config(getattr(args, "config", None))
     units = getattr(args, "unit", None)
     unit_names = _unit_names(packs) if units else None
     store = Path(args.store) if getattr(args, "store", None) else (store_from_cfg or Path(DEFAULT_STORE))

@@ -380,19 +380,18 @@ def _clause_start(sentence: str, pos: int) -> int:
 _NUM = r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
 _PER_TOKEN = r"(?:人|户|名|位|月|年|天|日|次)"
 _PER_SEP = r"[·./／⋅‧•・]"
-_RE_AMOUNT = re.compile(
-    _NUM
-    + r"\s*(万|千|亿)?\s*元"
-    + rf"(?P<suffix>\s*[/／]\s*\(?\s*(?P<p1>{_PER_TOKEN})\s*(?:{_PER_SEP}?\s*(?P<p2>{_PER_TOKEN}))?\s*\)?)?"
-    + r"(?P<after>\s*(?:及以上|以上|及以下|以下|以内))?"
+# what may follow 元: a per-unit suffix (元/人·月) and a bound (以上 …)
+_AMOUNT_TAIL = (
+    rf"(?P<suffix>\s*[/／]\s*\(?\s*(?P<p1>{_PER_TOKEN})\s*(?:{_PER_SEP}?\s*(?P<p2>{_PER_TOKEN}))?\s*\)?)?"
+    r"(?P<after>\s*(?:及以上|以上|及以下|以下|以内))?"
 )
+_RE_AMOUNT = re.compile(_NUM + r"\s*(万|千|亿)?\s*元" + _AMOUNT_TAIL)
 # 九百二十元, 一千二百元/人·年, 一万二千元: amounts in Chinese numerals (the 万 is part of
 # the number here). A lone digit (二元结构, 一元化) is no amount: a unit character or two
 # numerals are required (see _cn_yuan).
 _CN_NUM = "[零〇一二两三四五六七八九十百千]"
 _RE_AMOUNT_CN = re.compile(
-    rf"(?<![零〇一二两三四五六七八九十百千万\d])(?P<cn>{_CN_NUM}+(?:万{_CN_NUM}*)?)\s*元"
-    + _RE_AMOUNT.pattern[_RE_AMOUNT.pattern.index("(?P<suffix>"):]
+    rf"(?<![零〇一二两三四五六七八九十百千万\d])(?P<cn>{_CN_NUM}+(?:万{_CN_NUM}*)?)\s*元" + _AMOUNT_TAIL
 )
 _RE_PER_PREFIX = re.compile(
     r"(?:每(?P<w1>人|户|名|位)每?(?P<t1>月|年|天|日|次)"
