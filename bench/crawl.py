@@ -275,6 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-linkchecker", action="store_true", help="不运行 linkchecker 对比")
     p.add_argument("--linkchecker-timeout", type=float, default=300, help="linkchecker 最长运行秒数（默认 300）")
     p.add_argument("--processes", type=int, default=None, help="抓取进程数（默认由抓取程序按核数决定）")
+    p.add_argument(
+        "--server",
+        choices=("lean", "fixture"),
+        default="lean",
+        help="lean：单事件循环、内存应答的基准服务器（默认）；fixture：测试用的线程式 fixture_server（每请求耗 CPU 更多，与爬虫争用同一批核）",
+    )
     p.add_argument("--profile", action="store_true", help="对第一次抓取做 cProfile，打印耗时最多的函数（仅本进程）")
     a = p.parse_args(argv)
 
@@ -291,8 +297,12 @@ def main(argv: list[str] | None = None) -> int:
         ctx = mp.get_context("spawn")
         sent = ctx.Value("q", 0)
         ready, stop, optin = ctx.Event(), ctx.Event(), ctx.Event()
+        if a.server == "lean":
+            from bench.loopback_server import serve as serve_site
+        else:
+            serve_site = _serve
         server = ctx.Process(
-            target=_serve, args=(str(work / "site"), a.hosts, port, a.latency, sent, ready, stop, optin)
+            target=serve_site, args=(str(work / "site"), a.hosts, port, a.latency, sent, ready, stop, optin)
         )
         server.start()
         try:
@@ -330,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
                 srv_text = f"{srv:.2f}秒（每请求 {srv / max(first.requests, 1) * 1000:.1f} 毫秒）"
             else:
                 srv_text = "未知"
-            print(f"服务器进程CPU={srv_text} 处理器核数={os.cpu_count()} 负载均值={load}")
+            print(f"服务器（{a.server}）进程CPU={srv_text} 处理器核数={os.cpu_count()} 负载均值={load}")
             sent.value = 0
             second = crawl(sites, store, delay=0, concurrency=CONCURRENCY, processes=a.processes)
             again_bytes = sent.value

@@ -35,6 +35,7 @@ from gkcheck.crawl.body import Body, extract_body, is_attachment
 from gkcheck.crawl.config import ColumnConfig, SitesConfig, UnitSites
 from gkcheck.crawl.extract import ListItem, parse_list
 from gkcheck.crawl.fetch import Fetcher, FetchResult, host_of
+from gkcheck.crawl.lanes import Lanes
 from gkcheck.crawl.reports import (
     has_report_tables,
     is_pdf,
@@ -168,21 +169,6 @@ def _page_key(url: str) -> str:
             base = base[: -len(name)]
             break
     return f"{base}?{query}" if query else base
-
-
-def _interleave(jobs: list[tuple], host) -> list[tuple]:
-    """Jobs taken one host at a time in turn (each host's own order kept), so the pool's
-    workers spread over all hosts instead of queueing on one host's politeness limit."""
-    by_host: dict[str, deque] = {}
-    for job in jobs:
-        by_host.setdefault(host(job), deque()).append(job)
-    out: list[tuple] = []
-    queues = list(by_host.values())
-    while queues:
-        for q in queues:
-            out.append(q.popleft())
-        queues = [q for q in queues if q]
-    return out
 
 
 def _select(sites: SitesConfig, units: list[str] | None, unit_names: dict[str, str] | None) -> list[UnitSites]:
@@ -339,6 +325,10 @@ class _Run:
         self.external_stop = None  # an Event set by another process to stop this run
         self.lock = threading.Lock()
         self.today = dt.date.today()
+        # post URL -> (unit, column) of the post pages fetched while the lists were read;
+        # None: none are (every post page waits for the bodies phase)
+        self.early: dict[str, tuple[str, str]] | None = {}
+        self.owns = lambda host: True  # whether this process fetches a host's pages
 
     # -- orchestration -------------------------------------------------------------------
 
@@ -365,43 +355,50 @@ class _Run:
                         bodies.append((unit, column, item))
             if self.progress is not None and hasattr(self.progress, "bodies"):
                 self.progress.bodies(len(bodies))
-            phases.bodies(_interleave(bodies, lambda job: host_of(job[2].url)))
-            files = _interleave(self._file_jobs(units), lambda job: host_of(job[2]))
+            phases.bodies(bodies)
+            files = self._file_jobs(units)
             if self.progress is not None and hasattr(self.progress, "files") and files:
                 self.progress.files(len(files))
             phases.files(files)
 
     def run_phase(self, pool: ThreadPoolExecutor, kind: str, jobs: list[tuple]) -> list:
         """The jobs of one phase ("lists": (unit, column); "bodies", "files": as the
-        phase makes them) run on `pool`; their results in job order."""
-        job = {"lists": self._column_job, "bodies": self._body_job, "files": self._file_job}[kind]
-        return self._run_all(pool, [(job, j) for j in jobs])
+        phase makes them) run on `pool`, each host's jobs in their order, as many at once
+        as the host allows (gkcheck.crawl.lanes); their results in job order.
 
-    def _run_all(self, pool: ThreadPoolExecutor, calls: list[tuple]) -> list:
-        """Run calls on the pool; results in call order; the first exception (in call
-        order) re-raised as soon as one is seen. Completions are counted by callbacks:
-        polling `wait` over thousands of pending futures cost the workers the GIL."""
-        futures = [pool.submit(fn, *args) for fn, args in calls]
-        finished = threading.Event()
-        lock = threading.Lock()
-        remaining = [len(futures)]
+        While the lists are read, the post pages a column lists are fetched as soon as
+        the column is done, where this process fetches their host (`self.owns`): one
+        column with many list pages holds up no other host's posts. Which column a post
+        page is recorded under is settled in the bodies phase (`_body_job`)."""
+        job, url_of = _PHASES[kind]
+        fn = job(self)
+        lanes = Lanes(pool, self.fetcher.concurrency)
+        if kind == "lists" and self.early is not None:
+            fn = self._list_then_bodies(lanes, fn)
+        for i, j in enumerate(jobs):
+            lanes.add(host_of(url_of(j)), fn, j, slot=i)
+        lanes.wait(0.2, self._check_external_stop)  # short waits: Ctrl-C stays prompt
+        return lanes.results(len(jobs))
 
-        def count(f):
-            with lock:
-                remaining[0] -= 1
-                last = remaining[0] == 0
-            if last or (not f.cancelled() and f.exception() is not None):
-                finished.set()
+    def _list_then_bodies(self, lanes: Lanes, column_job):
+        def job(unit: UnitSites, col: ColumnConfig) -> list[tuple]:
+            wanted = column_job(unit, col)
+            for u, name, item in wanted:
+                host = host_of(item.url)
+                if not self.owns(host):
+                    continue
+                with self.lock:
+                    if item.url in self.early:
+                        continue
+                    self.early[item.url] = (u, name)
+                lanes.add(host, self._body_job, (u, name, item))
+            return wanted
 
-        for f in futures:
-            f.add_done_callback(count)
-        while futures and not finished.wait(0.2):  # short waits: Ctrl-C stays prompt
-            if self.external_stop is not None and self.external_stop.is_set():
-                raise _Stopped()
-        for f in futures:
-            if f.done() and not f.cancelled() and f.exception() is not None:
-                raise f.exception()
-        return [f.result() for f in futures]
+        return job
+
+    def _check_external_stop(self) -> None:
+        if self.external_stop is not None and self.external_stop.is_set():
+            raise _Stopped()
 
     def _check_stop(self) -> None:
         if self.stop.is_set():
@@ -673,6 +670,19 @@ class _Run:
 
     # -- a post's page -----------------------------------------------------------------------
 
+    def _settled_body_job(self, unit: str, column: str, item: ListItem) -> None:
+        """A post page of the bodies phase, under the column it belongs to (the first in
+        config order that lists it): fetched now, unless it was while the lists were read
+        (then, if under another column, moved to this one)."""
+        if self.early is not None:
+            with self.lock:
+                got = self.early.get(item.url)
+            if got is not None:
+                if got != (unit, column):
+                    self.store.move_page(self.crawl_id, item.url, unit, column)
+                return
+        self._body_job(unit, column, item)
+
     def _body_job(self, unit: str, column: str, item: ListItem) -> None:
         try:
             self._body(unit, column, item)
@@ -694,8 +704,11 @@ class _Run:
             return
         rec, text, res = self._fetch(url, "body", unit, column)
         if rec is None:  # fetched earlier in this crawl: resumed, or also a list page
+            row = self.store.page(self.crawl_id, url) or {}
+            if row.get("kind") == "body" and (row.get("unit"), row.get("column_name")) != (unit, column):
+                # (fetched under another column by the run that was stopped)
+                self.store.move_page(self.crawl_id, url, unit, column)
             if not self.store.has_body(self.crawl_id, url):
-                row = self.store.page(self.crawl_id, url) or {}
                 where = self.store.expand(row.get("final_url"), self.store.base) or url
                 body = extract_body(text, where) if text else None
                 self.store.record_body(
@@ -709,3 +722,11 @@ class _Run:
             body = Body(text="", attachments=[(rec.final_url or url, item.title)])
             rec.error_kind = None
         self.store.record_body_page(self.crawl_id, rec, body)
+
+
+# Each phase's job (a _Run method) and the URL a job of it fetches first (its host's lane).
+_PHASES = {
+    "lists": (lambda run: run._column_job, lambda job: job[1].url),
+    "bodies": (lambda run: run._settled_body_job, lambda job: job[2].url),
+    "files": (lambda run: run._file_job, lambda job: job[2]),
+}

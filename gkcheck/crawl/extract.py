@@ -96,9 +96,13 @@ def parse_list(
 # -- dates ----------------------------------------------------------------------------
 
 
-def _item_date(text: str, link: str, prev: dt.date | None, ref: dt.date) -> tuple[dt.date | None, str | None]:
-    """The date in an item's text (without its title); month-day forms get a year."""
-    full = find_dates(text)
+def _item_date(
+    text: str, link: str, prev: dt.date | None, ref: dt.date, full: list | None = None
+) -> tuple[dt.date | None, str | None]:
+    """The date in an item's text (without its title); month-day forms get a year.
+    `full`: find_dates(text), where the caller has it."""
+    if full is None:
+        full = find_dates(text)
     if full:
         return full[0][0], "list"
     from_url = date_from_url(link)
@@ -131,9 +135,10 @@ def _url_year(link: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _text_without(el: etree._Element, a: etree._Element) -> str:
-    """The element's text with the link's own text (the title) taken out."""
-    return _without(tree.text(el, " "), tree.text(a, " "))
+def _text_without(el: etree._Element, a: etree._Element, text=tree.text) -> str:
+    """The element's text with the link's own text (the title) taken out; `text` reads
+    an element's text (tree.text, or tree.plain_text in a plain document)."""
+    return _without(text(el, " "), text(a, " "))
 
 
 def _soup_text_without(el: Tag, a: Tag) -> str:
@@ -167,7 +172,8 @@ def _signature(el: etree._Element) -> tuple:
 
 
 def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -> list[ListItem]:
-    found: list[tuple[tuple, ListItem, str]] = []  # (signature of the item element, item, its text)
+    found: list[tuple[tuple, ListItem, str, list]] = []  # (signature of the item element, item, its text, its full dates)
+    text_of = tree.plain_text if tree.plain(root) else tree.text  # (one look for the whole page)
     anchors = [(a, tree.link_title(a)) for a in tree.with_attr(root, "a", "href")]
     anchors = [(a, title) for a, title in anchors if len(title) >= 4]
     # how many title-like links each element holds (one pass, not one search per link);
@@ -187,23 +193,24 @@ def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -
                 break
             if holds[parent] > 1:
                 break
-            text = _text_without(parent, a)
-            if find_dates(text) or find_dates(text, default_year=ref.year):
+            text = _text_without(parent, a, text_of)
+            full = find_dates(text)
+            if full or find_dates(text, default_year=ref.year):
                 item_el = parent
                 break
             node = parent
         if item_el is not None:
-            found.append((_signature(item_el), ListItem(title, link), text))
+            found.append((_signature(item_el), ListItem(title, link), text, full))
     if not found:
         return []
-    groups: dict[tuple, list[tuple[ListItem, str]]] = defaultdict(list)
-    for sig, item, text in found:
-        groups[sig].append((item, text))
+    groups: dict[tuple, list[tuple[ListItem, str, list]]] = defaultdict(list)
+    for sig, item, text, full in found:
+        groups[sig].append((item, text, full))
     col_dir = page_url.rsplit("/", 1)[0] + "/"
 
     def score(sig: tuple) -> float:
         items = groups[sig]
-        s = len(items) + sum(1 for it, _ in items if it.url.startswith(col_dir))
+        s = len(items) + sum(1 for it, _, _ in items if it.url.startswith(col_dir))
         if any(_SIDEBAR.search(f"{c} {i}") for _, c, i in sig):
             s *= 0.3
         return s
@@ -212,11 +219,11 @@ def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -
     out: list[ListItem] = []
     seen: set[str] = set()
     prev: dt.date | None = None
-    for item, text in groups[best]:
+    for item, text, full in groups[best]:
         if item.url in seen:
             continue
         seen.add(item.url)
-        item.date, item.date_how = _item_date(text, item.url, prev, ref)
+        item.date, item.date_how = _item_date(text, item.url, prev, ref, full)
         if item.date:
             prev = item.date
         out.append(item)

@@ -191,9 +191,9 @@ def _ssl_context():
 
 
 class _HostState:
-    def __init__(self, concurrency: int, delay: float, user_agent: str, ssl_context):
+    def __init__(self, concurrency: int, delay: float, user_agent: str, ssl_context_of):
         self.concurrency = concurrency
-        self.ssl_context = ssl_context
+        self._ssl_context_of = ssl_context_of  # () -> the SSL context, made when first asked
         self.managers: dict[str, urllib3.PoolManager | None] = {}  # by URL scheme; None: no proxy
         self.managers_lock = threading.Lock()
         self.idle: list[HTTPConnection] = []  # kept-alive direct connections, at most `concurrency`
@@ -218,6 +218,10 @@ class _HostState:
         self.robots_error: FetchResult | None = None  # robots.txt unavailable: crawl nothing
         self.robots_done = False
 
+    @property
+    def ssl_context(self):
+        return self._ssl_context_of()
+
     def manager(self, url: str) -> urllib3.PoolManager | None:
         """The proxy manager for `url` if the environment names a proxy for it, else None
         (direct connections)."""
@@ -229,7 +233,8 @@ class _HostState:
         with self.managers_lock:
             if scheme not in self.managers:
                 proxy = select_proxy(url, get_environ_proxies(url))
-                kw = {"num_pools": 1, "maxsize": self.concurrency, "ssl_context": self.ssl_context}
+                if proxy:
+                    kw = {"num_pools": 1, "maxsize": self.concurrency, "ssl_context": self.ssl_context}
                 if not proxy:
                     m = None
                 elif proxy.lower().startswith("socks"):
@@ -332,6 +337,7 @@ class Fetcher:
         self._hosts: dict[str, _HostState] = {}
         self._lock = threading.Lock()
         self._ssl_context = None  # made on first use (loading the certificates takes time)
+        self._ssl_lock = threading.Lock()
         self._timeout = urllib3.Timeout(connect=defaults.timeout[0], read=defaults.timeout[1])
         self.transport = transport_name()  # "curl" or "urllib3", for direct requests
         self.requests_made = 0  # HTTP requests sent, retries and redirects included
@@ -446,14 +452,20 @@ class Fetcher:
         res.error = msg
         return res
 
+    def _ssl(self):
+        """The SSL context of the requests urllib3 sends (libcurl has its own), made on
+        first use: loading the certificates costs some 50 ms of CPU."""
+        with self._ssl_lock:
+            if self._ssl_context is None:
+                self._ssl_context = _ssl_context()
+            return self._ssl_context
+
     def _host(self, url: str) -> _HostState:
         key = host_of(url)
         with self._lock:
             hs = self._hosts.get(key)
             if hs is None:
-                if self._ssl_context is None:
-                    self._ssl_context = _ssl_context()
-                hs = self._hosts[key] = _HostState(self.concurrency, self.delay, self.d.user_agent, self._ssl_context)
+                hs = self._hosts[key] = _HostState(self.concurrency, self.delay, self.d.user_agent, self._ssl)
                 hs.key = key
                 if self.transport == "curl":
                     hs.curl = curl_transport.CurlPool(

@@ -3,7 +3,8 @@
 The crawler calls, from several threads:
     start(columns), page(kind=, unit=, column=, url=, status=, error_kind=, error=, bytes=),
     column_done(unit=, column=, status=, posts=, error=), bodies(n) once the lists are
-    read and n post pages are to come, files(n) once the bodies are read and n attachments
+    read and the crawl has n post pages (some may have been fetched already: a column's
+    post pages are fetched as soon as it is read), files(n) once the bodies are read and n attachments
     are to be checked or downloaded, file(unit=, column=, url=, status=, error_kind=,
     error=, download=, bytes=), finish(stats)
 A crawl in several processes calls page, column_done and file from the thread that relays
@@ -26,14 +27,17 @@ class _Counts:
         self.skipped = 0
         self.columns = 0
         self.columns_total = 0
+        self.body_pages = 0  # post pages done (fetched, failed or skipped)
         self.t0 = time.monotonic()
 
     def rate(self) -> float:
         dt = time.monotonic() - self.t0
         return self.pages / dt if dt > 0 else 0.0
 
-    def count(self, status, error_kind) -> None:
+    def count(self, status, error_kind, kind=None) -> None:
         with self.lock:
+            if kind == "body":
+                self.body_pages += 1
             if status == "skipped":
                 self.skipped += 1
             elif error_kind and error_kind != "too_large":
@@ -62,7 +66,7 @@ class LogProgress(_Counts):
         self._line(f"[抓取] 开始：{columns} 个栏目")
 
     def page(self, *, kind, unit, column, url, status=None, error_kind=None, error=None, bytes=0) -> None:
-        self.count(status, error_kind)
+        self.count(status, error_kind, kind)
         if not self.verbose and not error_kind:
             return
         what = "列表" if kind == "list" else "正文"
@@ -81,7 +85,11 @@ class LogProgress(_Counts):
         self._line(f"[抓取] 栏目 {unit}/{column} 完成（{self.columns}/{self.columns_total}）{posts} 篇，{state}")
 
     def bodies(self, n: int) -> None:
-        self._line(f"[抓取] 栏目列表已读完，开始抓取 {n} 篇文章的正文")
+        done = min(self.body_pages, n)
+        if done:
+            self._line(f"[抓取] 栏目列表已读完，共 {n} 篇文章，其中 {done} 篇的正文已在读列表时抓取")
+        else:
+            self._line(f"[抓取] 栏目列表已读完，开始抓取 {n} 篇文章的正文")
 
     def files(self, n: int) -> None:
         self._line(f"[抓取] 正文已读完，开始检查 {n} 个附件链接")
@@ -129,13 +137,14 @@ class BarProgress(_Counts):
         self.task = self.bar.add_task("crawl", total=columns, what="栏目列表", pages=0, errors=0, rate="0.0")
 
     def page(self, *, kind, unit, column, url, status=None, error_kind=None, error=None, bytes=0) -> None:
-        self.count(status, error_kind)
+        self.count(status, error_kind, kind)
         self._update(advance=1 if kind == "body" and self.body_task is not None else 0)
 
     def bodies(self, n: int) -> None:
         self.body_task = self.bar.add_task(
-            "bodies", total=n, what="文章正文", pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}"
-        )
+            "bodies", total=n, completed=min(self.body_pages, n), what="文章正文",
+            pages=self.pages, errors=self.errors, rate=f"{self.rate():.1f}",
+        )  # fmt: skip
 
     def files(self, n: int) -> None:
         self.body_task = self.bar.add_task(

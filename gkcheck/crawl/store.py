@@ -213,30 +213,56 @@ class FileRecord:
 
 
 class Store:
-    """A gkcheck crawl store. Thread-safe: one connection behind a lock."""
+    """A gkcheck crawl store. Thread-safe: a connection for each thread that uses it
+    (WAL: readers never wait); the writes of one process take turns (`_Tx`), and SQLite
+    makes those of several processes wait for each other."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, base: str | None = None):
+    def __init__(self, path: str | Path, *, create: bool = True, base: str | None = None, write_lock=None):
+        """`write_lock`: a lock the writes take, shared with other processes writing to
+        the same file (default: one of this store's own)."""
         self.path = Path(path)
         self.base = base.rstrip("/") if base else None
         if not create and not self.path.exists():
             raise SourceError("抓取数据库不存在", self.path)
         if self.path.is_dir():
             raise SourceError("抓取数据库路径是一个文件夹，应为 SQLite 文件", self.path)
-        self._lock = threading.RLock()
+        self._write_lock = write_lock if write_lock is not None else threading.Lock()
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []  # every thread's, closed together
+        self._conns_lock = threading.Lock()
         try:
-            self.conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
+            first = self._connect()
         except sqlite3.Error as exc:
             raise SourceError(f"无法打开抓取数据库（{exc}）", self.path) from None
+        self._local.conn = first
         try:
             self._check_and_init()
         except sqlite3.DatabaseError as exc:
-            self.conn.close()
+            self.close()
             raise SourceError(
                 f"抓取数据库无法读取，可能已损坏或不是 SQLite 文件（{exc}）；文件未做任何改动", self.path
             ) from None
         except SourceError:
-            self.conn.close()
+            self.close()
             raise
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
+        with self._conns_lock:
+            self._conns.append(conn)
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on its first use)."""
+        try:
+            return self._local.conn
+        except AttributeError:
+            pass
+        conn = self._local.conn = self._connect()
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
 
     def _check_and_init(self) -> None:
         c = self.conn
@@ -256,24 +282,23 @@ class Store:
         c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
         c.execute("PRAGMA foreign_keys=ON")
-        with self._lock:
-            if tables:
-                # A version-1 store gains the files table; its data is left as it is.
-                c.executescript(
-                    "BEGIN IMMEDIATE;"
-                    + _SCHEMA
-                    + f"UPDATE meta SET value='{SCHEMA_VERSION}' WHERE key='schema_version' "
-                    + f"AND CAST(value AS INTEGER) < {SCHEMA_VERSION};"
-                    + "COMMIT;"
-                )
-            else:
-                c.executescript(
-                    "BEGIN IMMEDIATE;"
-                    + _SCHEMA
-                    + f"INSERT INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');"
-                    + f"INSERT INTO meta(key, value) VALUES ('created_at', '{now()}');"
-                    + "COMMIT;"
-                )
+        if tables:
+            # A version-1 store gains the files table; its data is left as it is.
+            c.executescript(
+                "BEGIN IMMEDIATE;"
+                + _SCHEMA
+                + f"UPDATE meta SET value='{SCHEMA_VERSION}' WHERE key='schema_version' "
+                + f"AND CAST(value AS INTEGER) < {SCHEMA_VERSION};"
+                + "COMMIT;"
+            )
+        else:
+            c.executescript(
+                "BEGIN IMMEDIATE;"
+                + _SCHEMA
+                + f"INSERT INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');"
+                + f"INSERT INTO meta(key, value) VALUES ('created_at', '{now()}');"
+                + "COMMIT;"
+            )
 
     def _tx(self):
         return _Tx(self)
@@ -293,8 +318,10 @@ class Store:
         return url
 
     def close(self) -> None:
-        with self._lock:
-            self.conn.close()
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        for conn in conns:
+            conn.close()
 
     def __enter__(self):
         return self
@@ -317,10 +344,9 @@ class Store:
 
     def unfinished_crawl(self) -> dict | None:
         """The latest crawl if it did not finish (killed or interrupted), else None."""
-        with self._lock:
-            row = self.conn.execute(
-                "SELECT id, units, base, config, status FROM crawls ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+        row = self.conn.execute(
+            "SELECT id, units, base, config, status FROM crawls ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         if row is None or row[4] not in ("running", "interrupted"):
             return None
         return {"id": row[0], "units": json.loads(row[1]) if row[1] else None, "base": row[2], "config": row[3]}
@@ -334,26 +360,23 @@ class Store:
             c.execute("UPDATE crawls SET status=?, finished_at=? WHERE id=?", (status, now(), crawl_id))
 
     def crawls(self) -> list[dict]:
-        with self._lock:
-            rows = self.conn.execute("SELECT id, started_at, finished_at, status FROM crawls ORDER BY id").fetchall()
+        rows = self.conn.execute("SELECT id, started_at, finished_at, status FROM crawls ORDER BY id").fetchall()
         return [dict(zip(("id", "started_at", "finished_at", "status"), r)) for r in rows]
 
     # -- pages ------------------------------------------------------------------------
 
     def page(self, crawl_id: int, url: str) -> dict | None:
         """This crawl's record of `url`, if it has one."""
-        with self._lock:
-            cur = self.conn.execute("SELECT * FROM pages WHERE crawl_id=? AND url=?", (crawl_id, self._in(url)))
-            row = cur.fetchone()
-            return dict(zip([d[0] for d in cur.description], row)) if row else None
+        cur = self.conn.execute("SELECT * FROM pages WHERE crawl_id=? AND url=?", (crawl_id, self._in(url)))
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row else None
 
     def content(self, url: str) -> dict | None:
         """The latest stored text of `url` with its validators."""
-        with self._lock:
-            row = self.conn.execute(
-                "SELECT etag, last_modified, content_type, encoding, text_z, truncated FROM contents WHERE url=?",
-                (self._in(url),),
-            ).fetchone()
+        row = self.conn.execute(
+            "SELECT etag, last_modified, content_type, encoding, text_z, truncated FROM contents WHERE url=?",
+            (self._in(url),),
+        ).fetchone()
         if row is None:
             return None
         return {
@@ -419,32 +442,35 @@ class Store:
         """
         at = now()
         values = self._page_values(crawl_id, page, at)
+        items = list(items)
+        urls = [self._in(item.url) for item in items]
+        posts = [
+            (page.unit, page.column, url, item.title, item.date.isoformat() if item.date else None, item.date_how,
+             at, at, crawl_id, crawl_id)
+            for url, item in zip(urls, items)
+        ]  # fmt: skip
+        page_url = self._in(page.url)
+        sightings = [
+            (crawl_id, first_position + k, page_url, page.unit, page.column, url) for k, url in enumerate(urls)
+        ]
         with self._tx() as c:
             self._put_page(c, values)
-            for k, item in enumerate(items):
-                c.execute(
-                    """INSERT INTO posts(unit, column_name, url, title, date, date_how,
-                           first_seen, last_seen, first_crawl, last_crawl)
-                       VALUES (?,?,?,?,?,?,?,?,?,?)
-                       ON CONFLICT(unit, column_name, url) DO UPDATE SET
-                           title=excluded.title,
-                           date=COALESCE(excluded.date, posts.date),
-                           date_how=CASE WHEN excluded.date IS NULL THEN posts.date_how ELSE excluded.date_how END,
-                           last_seen=excluded.last_seen, last_crawl=excluded.last_crawl""",
-                    (
-                        page.unit, page.column, self._in(item.url), item.title,
-                        item.date.isoformat() if item.date else None, item.date_how,
-                        at, at, crawl_id, crawl_id,
-                    ),
-                )  # fmt: skip
-                post_id = c.execute(
-                    "SELECT id FROM posts WHERE unit=? AND column_name=? AND url=?",
-                    (page.unit, page.column, self._in(item.url)),
-                ).fetchone()[0]
-                c.execute(
-                    "INSERT OR IGNORE INTO sightings(crawl_id, post_id, position, page_url) VALUES (?,?,?,?)",
-                    (crawl_id, post_id, first_position + k, self._in(page.url)),
-                )
+            c.executemany(
+                """INSERT INTO posts(unit, column_name, url, title, date, date_how,
+                       first_seen, last_seen, first_crawl, last_crawl)
+                   VALUES (?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(unit, column_name, url) DO UPDATE SET
+                       title=excluded.title,
+                       date=COALESCE(excluded.date, posts.date),
+                       date_how=CASE WHEN excluded.date IS NULL THEN posts.date_how ELSE excluded.date_how END,
+                       last_seen=excluded.last_seen, last_crawl=excluded.last_crawl""",
+                posts,
+            )
+            c.executemany(
+                """INSERT OR IGNORE INTO sightings(crawl_id, post_id, position, page_url)
+                   SELECT ?1, id, ?2, ?3 FROM posts WHERE unit=?4 AND column_name=?5 AND url=?6""",
+                sightings,
+            )
 
     def record_body_page(self, crawl_id: int, page: PageRecord, body=None) -> None:
         """A post page and its extracted body, in one transaction.
@@ -475,15 +501,22 @@ class Store:
                 return
             self._put_body(c, body_values)
 
+    def move_page(self, crawl_id: int, url: str, unit: str, column: str) -> None:
+        """Record a post page of crawl `crawl_id` under another unit and column."""
+        with self._tx() as c:
+            c.execute(
+                "UPDATE pages SET unit=?, column_name=? WHERE crawl_id=? AND url=? AND kind='body'",
+                (unit, column, crawl_id, self._in(url)),
+            )
+
     def has_body(self, crawl_id: int | None, url: str) -> bool:
         """Whether crawl `crawl_id` (None: any crawl) has recorded the body of `url`."""
-        with self._lock:
-            if crawl_id is None:
-                row = self.conn.execute("SELECT 1 FROM bodies WHERE url=?", (self._in(url),)).fetchone()
-            else:
-                row = self.conn.execute(
-                    "SELECT 1 FROM bodies WHERE url=? AND crawl_id=?", (self._in(url), crawl_id)
-                ).fetchone()
+        if crawl_id is None:
+            row = self.conn.execute("SELECT 1 FROM bodies WHERE url=?", (self._in(url),)).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT 1 FROM bodies WHERE url=? AND crawl_id=?", (self._in(url), crawl_id)
+            ).fetchone()
         return row is not None
 
     def record_body(self, crawl_id, url, status, error_kind, error, content_type, body) -> None:
@@ -559,31 +592,28 @@ class Store:
 
     def file(self, url: str) -> dict | None:
         """The stored record of an attachment (without its bytes), or None."""
-        with self._lock:
-            cur = self.conn.execute(
-                """SELECT url, crawl_id, kind, method, status, etag, last_modified, content_type, bytes,
-                          truncated, error_kind, error, data IS NOT NULL AS has_data, fetched_at
-                   FROM files WHERE url=?""",
-                (self._in(url),),
-            )
-            row = cur.fetchone()
-            return dict(zip([d[0] for d in cur.description], row)) if row else None
+        cur = self.conn.execute(
+            """SELECT url, crawl_id, kind, method, status, etag, last_modified, content_type, bytes,
+                      truncated, error_kind, error, data IS NOT NULL AS has_data, fetched_at
+               FROM files WHERE url=?""",
+            (self._in(url),),
+        )
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row else None
 
     def file_data(self, url: str) -> bytes | None:
         """A downloaded attachment's bytes, or None."""
-        with self._lock:
-            row = self.conn.execute("SELECT data FROM files WHERE url=?", (self._in(url),)).fetchone()
+        row = self.conn.execute("SELECT data FROM files WHERE url=?", (self._in(url),)).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
     def files(self, base: str | None = None) -> dict[str, dict]:
         """Every attachment record (without bytes) by URL, {base} expanded with `base`."""
-        with self._lock:
-            cur = self.conn.execute(
-                """SELECT url, crawl_id, kind, status, error_kind, error, bytes, truncated,
-                          data IS NOT NULL AS has_data FROM files"""
-            )
-            cols = [d[0] for d in cur.description]
-            rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        cur = self.conn.execute(
+            """SELECT url, crawl_id, kind, status, error_kind, error, bytes, truncated,
+                      data IS NOT NULL AS has_data FROM files"""
+        )
+        cols = [d[0] for d in cur.description]
+        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
         return {self.expand(r["url"], base): r for r in rows}
 
     # -- columns ----------------------------------------------------------------------
@@ -610,14 +640,13 @@ class Store:
 
     def latest_column(self, unit: str, name: str) -> dict | None:
         """The newest finished outcome of a column (an unfinished crawl is skipped)."""
-        with self._lock:
-            cur = self.conn.execute(
-                """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
-                   WHERE c.unit=? AND c.name=? AND c.status != 'running'
-                   ORDER BY c.crawl_id DESC LIMIT 1""",
-                (unit, name),
-            )
-            row = cur.fetchone()
+        cur = self.conn.execute(
+            """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
+               WHERE c.unit=? AND c.name=? AND c.status != 'running'
+               ORDER BY c.crawl_id DESC LIMIT 1""",
+            (unit, name),
+        )
+        row = cur.fetchone()
         if row is None:
             return None
         out = dict(zip([d[0] for d in cur.description], row))
@@ -626,15 +655,14 @@ class Store:
 
     def latest_columns(self, unit: str) -> dict[str, dict]:
         """`latest_column` of every column of a unit, by column name, in one query."""
-        with self._lock:
-            cur = self.conn.execute(
-                """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
-                   WHERE c.unit=? AND c.status != 'running'
-                   ORDER BY c.name, c.crawl_id DESC""",
-                (unit,),
-            )
-            names = [d[0] for d in cur.description]
-            rows = cur.fetchall()
+        cur = self.conn.execute(
+            """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
+               WHERE c.unit=? AND c.status != 'running'
+               ORDER BY c.name, c.crawl_id DESC""",
+            (unit,),
+        )
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
         out: dict[str, dict] = {}
         for row in rows:
             r = dict(zip(names, row))
@@ -646,17 +674,16 @@ class Store:
     def column_posts(self, crawl_id: int, unit: str, name: str, base: str | None = None) -> list[dict]:
         """Posts a crawl saw in a column, in listing order, with bodies where fetched;
         stored {base} URLs are expanded with `base` (that crawl's base URL)."""
-        with self._lock:
-            cur = self.conn.execute(
-                f"""SELECT {_POST_FIELDS}
-                   FROM sightings s JOIN posts p ON p.id = s.post_id
-                   LEFT JOIN bodies b ON b.url = p.url
-                   WHERE s.crawl_id=? AND p.unit=? AND p.column_name=?
-                   ORDER BY s.position""",
-                (crawl_id, unit, name),
-            )
-            cols = [d[0] for d in cur.description]
-            rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        cur = self.conn.execute(
+            f"""SELECT {_POST_FIELDS}
+               FROM sightings s JOIN posts p ON p.id = s.post_id
+               LEFT JOIN bodies b ON b.url = p.url
+               WHERE s.crawl_id=? AND p.unit=? AND p.column_name=?
+               ORDER BY s.position""",
+            (crawl_id, unit, name),
+        )
+        cols = [d[0] for d in cur.description]
+        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
         for r in rows:
             r["url"] = self.expand(r["url"], base)
             if r["links"]:
@@ -682,17 +709,16 @@ class Store:
         for name, (crawl_id, _) in pairs:
             params += [name, crawl_id]
         params.append(unit)
-        with self._lock:
-            rows = self.conn.execute(
-                # the wanted columns as a table joined first, so that both indexes are used
-                # (sorted here, not by SQLite, which would copy every row, bodies and all)
-                f"""WITH w(name, crawl_id) AS (VALUES {values})
-                   SELECT p.column_name AS column_name, s.position AS position, {_POST_FIELDS}
-                   FROM w JOIN posts p ON p.unit = ? AND p.column_name = w.name
-                   JOIN sightings s ON s.crawl_id = w.crawl_id AND s.post_id = p.id
-                   LEFT JOIN bodies b ON b.url = p.url""",
-                params,
-            ).fetchall()
+        rows = self.conn.execute(
+            # the wanted columns as a table joined first, so that both indexes are used
+            # (sorted here, not by SQLite, which would copy every row, bodies and all)
+            f"""WITH w(name, crawl_id) AS (VALUES {values})
+               SELECT p.column_name AS column_name, s.position AS position, {_POST_FIELDS}
+               FROM w JOIN posts p ON p.unit = ? AND p.column_name = w.name
+               JOIN sightings s ON s.crawl_id = w.crawl_id AND s.post_id = p.id
+               LEFT JOIN bodies b ON b.url = p.url""",
+            params,
+        ).fetchall()
         rows.sort(key=_COLUMN_AND_POSITION)
         expand = self.expand
         for row in rows:
@@ -714,21 +740,19 @@ class Store:
     # -- summaries (tests, reports) -----------------------------------------------------
 
     def page_counts(self, crawl_id: int) -> dict[str, int]:
-        with self._lock:
-            rows = self.conn.execute(
-                """SELECT COALESCE(error_kind, CASE WHEN status=304 THEN 'not_modified' ELSE 'ok' END), COUNT(*)
-                   FROM pages WHERE crawl_id=? GROUP BY 1""",
-                (crawl_id,),
-            ).fetchall()
+        rows = self.conn.execute(
+            """SELECT COALESCE(error_kind, CASE WHEN status=304 THEN 'not_modified' ELSE 'ok' END), COUNT(*)
+               FROM pages WHERE crawl_id=? GROUP BY 1""",
+            (crawl_id,),
+        ).fetchall()
         return {k: n for k, n in rows}
 
     def failures(self, crawl_id: int) -> list[dict]:
-        with self._lock:
-            rows = self.conn.execute(
-                """SELECT url, unit, column_name, status, error_kind, error FROM pages
-                   WHERE crawl_id=? AND error_kind IS NOT NULL ORDER BY id""",
-                (crawl_id,),
-            ).fetchall()
+        rows = self.conn.execute(
+            """SELECT url, unit, column_name, status, error_kind, error FROM pages
+               WHERE crawl_id=? AND error_kind IS NOT NULL ORDER BY id""",
+            (crawl_id,),
+        ).fetchall()
         keys = ("url", "unit", "column", "status", "error_kind", "error")
         out = [dict(zip(keys, r)) for r in rows]
         for r in out:
@@ -756,11 +780,11 @@ class _Tx:
         self.store = store
 
     def __enter__(self) -> sqlite3.Connection:
-        self.store._lock.acquire()
+        self.store._write_lock.acquire()
         try:
             self.store.conn.execute("BEGIN IMMEDIATE")
         except BaseException:
-            self.store._lock.release()
+            self.store._write_lock.release()
             raise
         return self.store.conn
 
@@ -771,5 +795,5 @@ class _Tx:
             else:
                 self.store.conn.execute("ROLLBACK")
         finally:
-            self.store._lock.release()
+            self.store._write_lock.release()
         return False

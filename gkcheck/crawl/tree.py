@@ -210,6 +210,12 @@ def text(el: etree._Element, sep: str = "") -> str:
     return sep.join(strings(el))
 
 
+def plain_text(el: etree._Element, sep: str = "") -> str:
+    """`text(el, sep)` of an element known to be `plain` (a part of a plain document):
+    without looking again for what would make it not."""
+    return sep.join([s if s.strip(_ASCII_WS) else ("\n" if "\n" in s else " ") for s in el.itertext()])
+
+
 def base_url(doc: etree._Element, page_url: str) -> str:
     """The page URL, or its <base href> if it has one."""
     b = next(with_attr(doc, "base", "href"), None)

@@ -143,13 +143,16 @@ class ProcessPhases:
         fetch_conc = self.concurrency or self.cfg.defaults.concurrency_per_host
         self.stop = ctx.Event()
         self.gate = HostGate(ctx, self.cfg.hosts(), fetch_conc)
+        # the workers' writes to the store take turns under one lock: one waiting is woken
+        # as soon as the other is done, where SQLite's own busy wait sleeps (1, 2, 5 … 100 ms)
+        self.write_lock = ctx.Lock()
         parent = os.getpid()
         for k in range(self.n):
             mine, theirs = ctx.Pipe(duplex=True)
             hosts = sum(1 for w in self.owner.values() if w == k)
             p = ctx.Process(
                 target=_worker_main, name=f"gkcrawl-{k + 1}", daemon=True,
-                args=(theirs, [*self.conns, mine], self.stop, self.gate, self, hosts, parent),
+                args=(theirs, [*self.conns, mine], self.stop, self.gate, self, hosts, parent, k),
             )  # fmt: skip
             p.start()
             theirs.close()
@@ -312,7 +315,9 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="gkcrawl-watchdog", daemon=True).start()
 
 
-def _worker_main(conn, parents_ends: list, stop, gate: HostGate, plan: ProcessPhases, hosts: int, parent: int) -> None:
+def _worker_main(
+    conn, parents_ends: list, stop, gate: HostGate, plan: ProcessPhases, hosts: int, parent: int, worker: int
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent(parent)
     for end in parents_ends:  # the parent's ends of the pipes, inherited by the fork
@@ -330,13 +335,14 @@ def _worker_main(conn, parents_ends: list, stop, gate: HostGate, plan: ProcessPh
     fetcher = None
     pool = None
     try:
-        store = Store(plan.store_path)
+        store = Store(plan.store_path, write_lock=plan.write_lock)
         store.base = plan.base.rstrip("/") if plan.base else None
         fetcher = Fetcher(cfg.defaults, cfg.hosts(), concurrency=plan.concurrency, delay=plan.delay, gate=gate)
         stats = CrawlStats(crawl_id=plan.crawl_id)
         run = _Run(cfg, store, plan.crawl_id, fetcher, stats, _Relay(conn, lock) if plan.relay else None)
         run.today = plan.today
         run.external_stop = stop
+        run.owns = lambda host: plan.owner.get(host) == worker  # the hosts given to this worker at the start
         pool = thread_pool(hosts, fetcher.concurrency)
         while True:
             kind, jobs = conn.recv()
