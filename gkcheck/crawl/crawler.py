@@ -252,6 +252,7 @@ def crawl(
             store.base = phases.base
             phases.progress = progress
         stats.processes = n
+        store.write_behind()
         run = _Run(cfg, store, crawl_id, fetcher, stats, progress)
         try:
             run.execute(selected, phases)

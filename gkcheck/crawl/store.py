@@ -40,6 +40,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from gkcheck.crawl.write_behind import Recorder, WriteBehind
 from gkcheck.errors import SourceError
 
 SCHEMA_VERSION = 2
@@ -230,6 +231,7 @@ class Store:
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []  # every thread's, closed together
         self._conns_lock = threading.Lock()
+        self._behind: WriteBehind | None = None
         try:
             first = self._connect()
         except sqlite3.Error as exc:
@@ -300,8 +302,33 @@ class Store:
                 + "COMMIT;"
             )
 
-    def _tx(self):
-        return _Tx(self)
+    def _tx(self, *urls: str):
+        """`with store._tx(url, …) as c:` a write transaction: now, or, once
+        `write_behind` is on, handed to the writer thread (`urls`: what it writes about,
+        which reads of those URLs wait for)."""
+        if self._behind is None:
+            return _Tx(self)
+        return _Deferred(self._behind, urls)
+
+    def write_behind(self) -> None:
+        """Make the writes on a thread of their own from now on (gkcheck.crawl.write_behind)."""
+        if self._behind is None:
+            self._behind = WriteBehind(self._commit_batch)
+
+    def settle(self, url: str | None = None) -> None:
+        """Wait until the writes about `url` (None: all) are committed; a write that
+        failed is raised here."""
+        if self._behind is not None:
+            self._behind.settle(url)
+
+    def _commit_batch(self, recorders: list[Recorder]) -> None:
+        with _Tx(self) as c:
+            for rec in recorders:
+                for many, sql, params in rec.calls:
+                    if many:
+                        c.executemany(sql, params)
+                    else:
+                        c.execute(sql, params)
 
     def _in(self, url: str | None) -> str | None:
         """A URL as stored: the crawl's base replaced by {base}."""
@@ -318,6 +345,11 @@ class Store:
         return url
 
     def close(self) -> None:
+        """Commit the writes handed over (an error of the writer was raised to the crawl
+        already), close every connection."""
+        if self._behind is not None:
+            behind, self._behind = self._behind, None
+            behind.close()
         with self._conns_lock:
             conns, self._conns = self._conns, []
         for conn in conns:
@@ -334,7 +366,8 @@ class Store:
     def begin_crawl(self, config: str | None, base: str | None, units: list[str] | None) -> int:
         """A new crawl; an unfinished earlier one is left as it is, marked abandoned
         (what it fetched stays in the store and in history)."""
-        with self._tx() as c:
+        self.settle()
+        with _Tx(self) as c:
             c.execute("UPDATE crawls SET status='abandoned' WHERE status IN ('running', 'interrupted')")
             cur = c.execute(
                 "INSERT INTO crawls(started_at, status, config, base, units) VALUES (?, 'running', ?, ?, ?)",
@@ -344,6 +377,7 @@ class Store:
 
     def unfinished_crawl(self) -> dict | None:
         """The latest crawl if it did not finish (killed or interrupted), else None."""
+        self.settle()
         row = self.conn.execute(
             "SELECT id, units, base, config, status FROM crawls ORDER BY id DESC LIMIT 1"
         ).fetchone()
@@ -352,14 +386,17 @@ class Store:
         return {"id": row[0], "units": json.loads(row[1]) if row[1] else None, "base": row[2], "config": row[3]}
 
     def reopen_crawl(self, crawl_id: int) -> None:
-        with self._tx() as c:
+        self.settle()
+        with _Tx(self) as c:
             c.execute("UPDATE crawls SET status='running', finished_at=NULL WHERE id=?", (crawl_id,))
 
     def finish_crawl(self, crawl_id: int, status: str = "done") -> None:
-        with self._tx() as c:
+        self.settle()
+        with _Tx(self) as c:
             c.execute("UPDATE crawls SET status=?, finished_at=? WHERE id=?", (status, now(), crawl_id))
 
     def crawls(self) -> list[dict]:
+        self.settle()
         rows = self.conn.execute("SELECT id, started_at, finished_at, status FROM crawls ORDER BY id").fetchall()
         return [dict(zip(("id", "started_at", "finished_at", "status"), r)) for r in rows]
 
@@ -367,12 +404,14 @@ class Store:
 
     def page(self, crawl_id: int, url: str) -> dict | None:
         """This crawl's record of `url`, if it has one."""
+        self.settle(url)
         cur = self.conn.execute("SELECT * FROM pages WHERE crawl_id=? AND url=?", (crawl_id, self._in(url)))
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row)) if row else None
 
     def content(self, url: str) -> dict | None:
         """The latest stored text of `url` with its validators."""
+        self.settle(url)
         row = self.conn.execute(
             "SELECT etag, last_modified, content_type, encoding, text_z, truncated FROM contents WHERE url=?",
             (self._in(url),),
@@ -432,7 +471,7 @@ class Store:
     def record_page(self, crawl_id: int, page: PageRecord) -> None:
         """A page without anything read from it (an error, or a list page with no items)."""
         values = self._page_values(crawl_id, page, now())
-        with self._tx() as c:
+        with self._tx(page.url) as c:
             self._put_page(c, values)
 
     def record_list_page(self, crawl_id: int, page: PageRecord, items, first_position: int) -> None:
@@ -453,7 +492,7 @@ class Store:
         sightings = [
             (crawl_id, first_position + k, page_url, page.unit, page.column, url) for k, url in enumerate(urls)
         ]
-        with self._tx() as c:
+        with self._tx(page.url) as c:
             self._put_page(c, values)
             c.executemany(
                 """INSERT INTO posts(unit, column_name, url, title, date, date_how,
@@ -482,7 +521,7 @@ class Store:
         values = self._page_values(crawl_id, page, at)
         body_values = self._body_values(crawl_id, page.url, page.status, page.error_kind, page.error,
                                         page.content_type, body, at) if body is not None else None  # fmt: skip
-        with self._tx() as c:
+        with self._tx(page.url) as c:
             self._put_page(c, values)
             if body is None:
                 if page.status == 304 and page.error_kind is None:
@@ -503,7 +542,7 @@ class Store:
 
     def move_page(self, crawl_id: int, url: str, unit: str, column: str) -> None:
         """Record a post page of crawl `crawl_id` under another unit and column."""
-        with self._tx() as c:
+        with self._tx(url) as c:
             c.execute(
                 "UPDATE pages SET unit=?, column_name=? WHERE crawl_id=? AND url=? AND kind='body'",
                 (unit, column, crawl_id, self._in(url)),
@@ -511,6 +550,7 @@ class Store:
 
     def has_body(self, crawl_id: int | None, url: str) -> bool:
         """Whether crawl `crawl_id` (None: any crawl) has recorded the body of `url`."""
+        self.settle(url)
         if crawl_id is None:
             row = self.conn.execute("SELECT 1 FROM bodies WHERE url=?", (self._in(url),)).fetchone()
         else:
@@ -522,7 +562,7 @@ class Store:
     def record_body(self, crawl_id, url, status, error_kind, error, content_type, body) -> None:
         """A body read from a page this crawl already recorded (as a list page)."""
         values = self._body_values(crawl_id, url, status, error_kind, error, content_type, body, now())
-        with self._tx() as c:
+        with self._tx(url) as c:
             self._put_body(c, values)
 
     def record_body_skip(
@@ -533,7 +573,7 @@ class Store:
 
         body = Body(text="", attachments=attachments or []) if attachments else None
         values = self._body_values(crawl_id, url, None, kind, reason, None, body, now())
-        with self._tx() as c:
+        with self._tx(url) as c:
             self._put_body(c, values)
 
     def _body_values(self, crawl_id, url, status, error_kind, error, content_type, body, at) -> tuple:
@@ -568,7 +608,7 @@ class Store:
     def record_file(self, crawl_id: int, f: FileRecord) -> None:
         """An attachment's check or download; on a 304 (or a failure) bytes downloaded
         earlier are kept, and a 304 keeps the status of the answer it confirms (200)."""
-        with self._tx() as c:
+        with self._tx(f.url) as c:
             c.execute(
                 """INSERT INTO files(url, crawl_id, kind, method, status, etag, last_modified, content_type,
                        bytes, truncated, error_kind, error, data, fetched_at)
@@ -592,6 +632,7 @@ class Store:
 
     def file(self, url: str) -> dict | None:
         """The stored record of an attachment (without its bytes), or None."""
+        self.settle(url)
         cur = self.conn.execute(
             """SELECT url, crawl_id, kind, method, status, etag, last_modified, content_type, bytes,
                       truncated, error_kind, error, data IS NOT NULL AS has_data, fetched_at
@@ -603,11 +644,13 @@ class Store:
 
     def file_data(self, url: str) -> bytes | None:
         """A downloaded attachment's bytes, or None."""
+        self.settle(url)
         row = self.conn.execute("SELECT data FROM files WHERE url=?", (self._in(url),)).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
     def files(self, base: str | None = None) -> dict[str, dict]:
         """Every attachment record (without bytes) by URL, {base} expanded with `base`."""
+        self.settle()
         cur = self.conn.execute(
             """SELECT url, crawl_id, kind, status, error_kind, error, bytes, truncated,
                       data IS NOT NULL AS has_data FROM files"""
@@ -640,6 +683,7 @@ class Store:
 
     def latest_column(self, unit: str, name: str) -> dict | None:
         """The newest finished outcome of a column (an unfinished crawl is skipped)."""
+        self.settle()
         cur = self.conn.execute(
             """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
                WHERE c.unit=? AND c.name=? AND c.status != 'running'
@@ -655,6 +699,7 @@ class Store:
 
     def latest_columns(self, unit: str) -> dict[str, dict]:
         """`latest_column` of every column of a unit, by column name, in one query."""
+        self.settle()
         cur = self.conn.execute(
             """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
                WHERE c.unit=? AND c.status != 'running'
@@ -674,6 +719,7 @@ class Store:
     def column_posts(self, crawl_id: int, unit: str, name: str, base: str | None = None) -> list[dict]:
         """Posts a crawl saw in a column, in listing order, with bodies where fetched;
         stored {base} URLs are expanded with `base` (that crawl's base URL)."""
+        self.settle()
         cur = self.conn.execute(
             f"""SELECT {_POST_FIELDS}
                FROM sightings s JOIN posts p ON p.id = s.post_id
@@ -700,6 +746,7 @@ class Store:
         a tuple of the POST_ROW fields as `column_posts` gives them (links and
         attachments as stored JSON text), except that where the crawl had a base its
         URLs are expanded and links and attachments come as lists."""
+        self.settle()
         out: dict[str, list[tuple]] = {name: [] for name in wanted}
         if not wanted:
             return out
@@ -740,6 +787,7 @@ class Store:
     # -- summaries (tests, reports) -----------------------------------------------------
 
     def page_counts(self, crawl_id: int) -> dict[str, int]:
+        self.settle()
         rows = self.conn.execute(
             """SELECT COALESCE(error_kind, CASE WHEN status=304 THEN 'not_modified' ELSE 'ok' END), COUNT(*)
                FROM pages WHERE crawl_id=? GROUP BY 1""",
@@ -748,6 +796,7 @@ class Store:
         return {k: n for k, n in rows}
 
     def failures(self, crawl_id: int) -> list[dict]:
+        self.settle()
         rows = self.conn.execute(
             """SELECT url, unit, column_name, status, error_kind, error FROM pages
                WHERE crawl_id=? AND error_kind IS NOT NULL ORDER BY id""",
@@ -771,6 +820,24 @@ _POST_FIELDS = """p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
     b.date AS body_date, b.links AS links, b.attachments AS attachments, b.url AS body_url"""
 _COLUMN_AND_POSITION = operator.itemgetter(0, 1)
 _URL, _LINKS, _ATTACHMENTS = POST_ROW.index("url"), POST_ROW.index("links"), POST_ROW.index("attachments")
+
+
+class _Deferred:
+    """`with store._tx() as c:` under write-behind: the statements kept, handed to the
+    writer when the block ends without an error."""
+
+    def __init__(self, behind: WriteBehind, urls: tuple[str, ...]):
+        self.behind = behind
+        self.urls = urls
+        self.rec = Recorder()
+
+    def __enter__(self) -> Recorder:
+        return self.rec
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.behind.put(self.urls, self.rec)
+        return False
 
 
 class _Tx:

@@ -337,6 +337,7 @@ def _worker_main(
     try:
         store = Store(plan.store_path, write_lock=plan.write_lock)
         store.base = plan.base.rstrip("/") if plan.base else None
+        store.write_behind()
         fetcher = Fetcher(cfg.defaults, cfg.hosts(), concurrency=plan.concurrency, delay=plan.delay, gate=gate)
         stats = CrawlStats(crawl_id=plan.crawl_id)
         run = _Run(cfg, store, plan.crawl_id, fetcher, stats, _Relay(conn, lock) if plan.relay else None)
@@ -352,6 +353,7 @@ def _worker_main(
                 if kind == "lists":  # sent as (unit index, column index, url)
                     jobs = [(units[ui], units[ui].columns[ci]) for ui, ci, _ in jobs]
                 results = run.run_phase(pool, kind, jobs)
+                store.settle()  # what the parent reads next is committed
             except _Stopped:
                 run.stop.set()
                 pool.shutdown(wait=True, cancel_futures=True)
