@@ -258,9 +258,11 @@ def crawl(
             run.execute(selected, phases)
         except BaseException:
             run.stop.set()
-            store.finish_crawl(crawl_id, "interrupted")
-            if progress is not None and hasattr(progress, "stop"):
-                progress.stop()
+            try:
+                store.finish_crawl(crawl_id, "interrupted")
+            finally:
+                if progress is not None and hasattr(progress, "stop"):
+                    progress.stop()
             raise
         finally:
             stats.requests = fetcher.requests_made

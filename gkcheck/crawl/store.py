@@ -391,7 +391,14 @@ class Store:
             c.execute("UPDATE crawls SET status='running', finished_at=NULL WHERE id=?", (crawl_id,))
 
     def finish_crawl(self, crawl_id: int, status: str = "done") -> None:
-        self.settle()
+        """Mark a crawl done (every write settled first: a failed one is raised), or
+        stopped ("interrupted": marked even when the writes failed, which the crawl was
+        told of already)."""
+        try:
+            self.settle()
+        except sqlite3.Error:
+            if status == "done":
+                raise
         with _Tx(self) as c:
             c.execute("UPDATE crawls SET status=?, finished_at=? WHERE id=?", (status, now(), crawl_id))
 
