@@ -1,6 +1,6 @@
 """Post pages fetched as soon as their column's list is read, and settled to the first
 column in config order that lists them (crawler._Run.run_phase, _list_then_bodies,
-_settled_body_job, Store.move_page).
+_settle_early, Store.move_page).
 
 The site: one unit, three columns, two hosts (two fixture servers on 127.0.0.1 serving
 the same folder), in config order

@@ -303,6 +303,10 @@ class LocalPhases:
     def lists(self, jobs: list[tuple]) -> list:
         return self.run.run_phase(self.pool, "lists", jobs)
 
+    def early(self) -> dict[str, tuple[str, str]]:
+        """The post pages fetched while the lists were read: URL -> (unit, column)."""
+        return self.run.early or {}
+
     def bodies(self, jobs: list[tuple]) -> None:
         self.run.run_phase(self.pool, "bodies", jobs)
 
@@ -358,7 +362,7 @@ class _Run:
                         bodies.append((unit, column, item))
             if self.progress is not None and hasattr(self.progress, "bodies"):
                 self.progress.bodies(len(bodies))
-            phases.bodies(bodies)
+            phases.bodies(self._settle_early(bodies, phases.early()))
             files = self._file_jobs(units)
             if self.progress is not None and hasattr(self.progress, "files") and files:
                 self.progress.files(len(files))
@@ -372,7 +376,7 @@ class _Run:
         While the lists are read, the post pages a column lists are fetched as soon as
         the column is done, where this process fetches their host (`self.owns`): one
         column with many list pages holds up no other host's posts. Which column a post
-        page is recorded under is settled in the bodies phase (`_body_job`)."""
+        page is recorded under is settled before the bodies phase (`_settle_early`)."""
         job, url_of = _PHASES[kind]
         fn = job(self)
         lanes = Lanes(pool, self.fetcher.concurrency)
@@ -382,6 +386,20 @@ class _Run:
             lanes.add(host_of(url_of(j)), fn, j, slot=i)
         lanes.wait(0.2, self._check_external_stop)  # short waits: Ctrl-C stays prompt
         return lanes.results(len(jobs))
+
+    def _settle_early(self, bodies: list[tuple], early: dict[str, tuple[str, str]]) -> list[tuple]:
+        """The post pages of the bodies phase (unit, column, item), each under the column
+        it belongs to (the first in config order that lists it), less those fetched while
+        the lists were read (`early`: URL -> the unit and column they were fetched for);
+        those fetched for another column are moved to this one."""
+        todo = []
+        for unit, column, item in bodies:
+            got = early.get(item.url)
+            if got is None:
+                todo.append((unit, column, item))
+            elif got != (unit, column):
+                self.store.move_page(self.crawl_id, item.url, unit, column)
+        return todo
 
     def _list_then_bodies(self, lanes: Lanes, column_job):
         def job(unit: UnitSites, col: ColumnConfig) -> list[tuple]:
@@ -673,19 +691,6 @@ class _Run:
 
     # -- a post's page -----------------------------------------------------------------------
 
-    def _settled_body_job(self, unit: str, column: str, item: ListItem) -> None:
-        """A post page of the bodies phase, under the column it belongs to (the first in
-        config order that lists it): fetched now, unless it was while the lists were read
-        (then, if under another column, moved to this one)."""
-        if self.early is not None:
-            with self.lock:
-                got = self.early.get(item.url)
-            if got is not None:
-                if got != (unit, column):
-                    self.store.move_page(self.crawl_id, item.url, unit, column)
-                return
-        self._body_job(unit, column, item)
-
     def _body_job(self, unit: str, column: str, item: ListItem) -> None:
         try:
             self._body(unit, column, item)
@@ -730,6 +735,6 @@ class _Run:
 # Each phase's job (a _Run method) and the URL a job of it fetches first (its host's lane).
 _PHASES = {
     "lists": (lambda run: run._column_job, lambda job: job[1].url),
-    "bodies": (lambda run: run._settled_body_job, lambda job: job[2].url),
+    "bodies": (lambda run: run._body_job, lambda job: job[2].url),
     "files": (lambda run: run._file_job, lambda job: job[2]),
 }

@@ -224,13 +224,23 @@ class ProcessPhases:
             self.conns[k].send((kind, [job for _, job in parts[k]]))
         out: list = [None] * len(jobs)
         for k, results in self._collect(busy, until=("done",)).items():
+            if kind == "lists":  # (results, the post pages the worker fetched meanwhile)
+                results, early = results
+                self._early.update(early)
             for (i, _), r in zip(parts[k], results):
                 out[i] = r
         return out
 
     def lists(self, jobs: list[tuple]) -> list:
+        """The lists' results; each worker also tells which post pages it fetched while
+        reading them (`early`)."""
         coded = [(self._unit_index[id(u)], u.columns.index(c), c.url) for u, c in jobs]
-        return self._run("lists", coded, lambda job: job[2])
+        self._early: dict[str, tuple[str, str]] = {}
+        out = self._run("lists", coded, lambda job: job[2])
+        return out
+
+    def early(self) -> dict[str, tuple[str, str]]:
+        return getattr(self, "_early", {})
 
     def bodies(self, jobs: list[tuple]) -> None:
         self._run("bodies", jobs, lambda job: job[2].url)
@@ -359,7 +369,7 @@ def _worker_main(
                 pool.shutdown(wait=True, cancel_futures=True)
                 send(("stopped", None))
                 return
-            send(("done", results if kind == "lists" else []))
+            send(("done", (results, run.early or {}) if kind == "lists" else []))
         stats.requests = fetcher.requests_made
         send(("stats", stats))
     except sqlite3.Error as exc:
