@@ -34,6 +34,8 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from gkcheck.crawl.fixture_server import read_headers_file
+
 SERVER = f"FixtureHTTP/1.0 Python/{platform.python_version()}"  # as the fixture server says it
 _REASONS = {
     200: "OK",
@@ -67,23 +69,6 @@ class _File:
         self.last_mod = email.utils.formatdate(st.st_mtime, usegmt=True)
 
 
-def _headers_rules(root: Path) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The `_headers` file's rules: (path pattern, [(name, value)])."""
-    path = root / "_headers"
-    rules: list[tuple[str, list[tuple[str, str]]]] = []
-    if not path.is_file():
-        return rules
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if line[0] in " \t" and rules and ":" in line:
-            k, v = line.strip().split(":", 1)
-            rules[-1][1].append((k.strip(), v.strip()))
-        elif line[0] not in " \t":
-            rules.append((line.strip(), []))
-    return rules
-
-
 class Site:
     """One host's files, read into memory: URL path -> _File."""
 
@@ -91,7 +76,7 @@ class Site:
         self.root = root.resolve()
         ctype = "text/html"
         self.extra: list[tuple[str, str]] = []
-        for pattern, hdrs in _headers_rules(self.root):
+        for pattern, hdrs in read_headers_file(self.root / "_headers"):
             if pattern != "/*":
                 raise ValueError(
                     f"{self.root / '_headers'}: only a /* rule is supported, not {pattern!r}"

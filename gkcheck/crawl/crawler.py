@@ -305,7 +305,7 @@ class LocalPhases:
 
     def early(self) -> dict[str, tuple[str, str]]:
         """The post pages fetched while the lists were read: URL -> (unit, column)."""
-        return self.run.early or {}
+        return self.run.early
 
     def bodies(self, jobs: list[tuple]) -> None:
         self.run.run_phase(self.pool, "bodies", jobs)
@@ -332,9 +332,11 @@ class _Run:
         self.external_stop = None  # an Event set by another process to stop this run
         self.lock = threading.Lock()
         self.today = dt.date.today()
-        # post URL -> (unit, column) of the post pages fetched while the lists were read;
-        # None: none are (every post page waits for the bodies phase)
-        self.early: dict[str, tuple[str, str]] | None = {}
+        # post URL -> (unit, column) of the post pages fetched while the lists were read
+        self.early: dict[str, tuple[str, str]] = {}
+        # the list pages of this crawl's columns met so far (_page_key): a post that is one
+        # of them waits for the bodies phase, by when its list page is read
+        self.list_pages: set[str] = set()
         self.owns = lambda host: True  # whether this process fetches a host's pages
 
     # -- orchestration -------------------------------------------------------------------
@@ -380,8 +382,10 @@ class _Run:
         job, url_of = _PHASES[kind]
         fn = job(self)
         lanes = Lanes(pool, self.fetcher.concurrency)
-        if kind == "lists" and self.early is not None:
+        if kind == "lists":
             fn = self._list_then_bodies(lanes, fn)
+            with self.lock:
+                self.list_pages.update(_page_key(url_of(j)) for j in jobs)
         for i, j in enumerate(jobs):
             lanes.add(host_of(url_of(j)), fn, j, slot=i)
         lanes.wait(0.2, self._check_external_stop)  # short waits: Ctrl-C stays prompt
@@ -409,7 +413,7 @@ class _Run:
                 if not self.owns(host):
                     continue
                 with self.lock:
-                    if item.url in self.early:
+                    if item.url in self.early or _page_key(item.url) in self.list_pages:
                         continue
                     self.early[item.url] = (u, name)
                 lanes.add(host, self._body_job, (u, name, item))
@@ -577,6 +581,8 @@ class _Run:
                     continue
                 queued.add(_page_key(nxt))
                 queue.append(nxt)
+                with self.lock:
+                    self.list_pages.add(_page_key(nxt))
         offsite = [p for p in posts.values() if not self.fetcher.allowed_url(p.url)]
         if offsite:
             self._note("offsite_link")

@@ -122,7 +122,7 @@ class FixtureServer:
         self.lock = threading.Lock()
         self.inflight = 0
         self.max_inflight = 0
-        self.headers_rules = _read_headers_file(self.root / "_headers")
+        self.headers_rules = read_headers_file(self.root / "_headers")
         handler = type("Handler", (_Handler,), {"fixture": self})
         self.httpd = _HTTPServer((host, port), handler)
         self.host, self.port = self.httpd.server_address[:2]
@@ -196,7 +196,7 @@ def serve(
         server.stop()
 
 
-def _read_headers_file(path: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+def read_headers_file(path: Path) -> list[tuple[str, list[tuple[str, str]]]]:
     rules: list[tuple[str, list[tuple[str, str]]]] = []
     if not path.is_file():
         return rules

@@ -130,6 +130,7 @@ class ProcessPhases:
         self.owner = share_hosts(units, n)
         self.load = [0] * n
         self.worker_stats: list = []  # each worker's CrawlStats, once the phases are done
+        self._early: dict[str, tuple[str, str]] = {}  # post pages the workers fetched while reading the lists
         self._unit_index = {id(u): i for i, u in enumerate(units)}
         self._ctx = mp.get_context("fork")
         self.procs: list = []
@@ -235,12 +236,11 @@ class ProcessPhases:
         """The lists' results; each worker also tells which post pages it fetched while
         reading them (`early`)."""
         coded = [(self._unit_index[id(u)], u.columns.index(c), c.url) for u, c in jobs]
-        self._early: dict[str, tuple[str, str]] = {}
-        out = self._run("lists", coded, lambda job: job[2])
-        return out
+        self._early.clear()
+        return self._run("lists", coded, lambda job: job[2])
 
     def early(self) -> dict[str, tuple[str, str]]:
-        return getattr(self, "_early", {})
+        return self._early
 
     def bodies(self, jobs: list[tuple]) -> None:
         self._run("bodies", jobs, lambda job: job[2].url)
@@ -369,7 +369,7 @@ def _worker_main(
                 pool.shutdown(wait=True, cancel_futures=True)
                 send(("stopped", None))
                 return
-            send(("done", (results, run.early or {}) if kind == "lists" else []))
+            send(("done", (results, run.early) if kind == "lists" else []))
         stats.requests = fetcher.requests_made
         send(("stats", stats))
     except sqlite3.Error as exc:
