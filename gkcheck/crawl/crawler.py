@@ -5,13 +5,19 @@ max_pages, stopping on loops), record every page with the posts read from it, th
 the column wants bodies, fetch each post's page and record its main text, links and
 attachments, and last check each attachment link of those posts (HEAD, or a GET of the
 first byte) or, for the PDF of an annual report whose page holds no table, download it
-(size-capped, same hosts and politeness as pages). Pages are committed one by one, so a crawl stopped at any point resumes
-with `resume=True` where it stopped; a later crawl sends conditional requests
-(If-None-Match / If-Modified-Since) and re-reads the stored text on 304.
+(size-capped, same hosts and politeness as pages). A column's post pages are fetched as
+soon as its list is read (not after every column's); a post listed by several columns
+is fetched once and recorded under the first of them in config order, however the
+lists' reading interleaved. Each host's jobs run in order, as many at once as the host
+allows (gkcheck.crawl.lanes). Pages are committed within milliseconds by the store's
+writer thread (gkcheck.crawl.write_behind), so a crawl stopped at any point resumes with
+`resume=True` where it stopped, fetching again the few pages not yet committed; a later
+crawl sends conditional requests (If-None-Match / If-Modified-Since) and re-reads the
+stored text on 304.
 
 A crawl of many hosts is shared out among worker processes (one per core, up to 4; see
-gkcheck.crawl.workers): each host in one process, the phases and the order of posts the
-same as in one process, every page still committed on its own under the one crawl id.
+gkcheck.crawl.workers): each host in one process, the pages recorded the same as in one
+process, under the one crawl id.
 
 A column whose list could not be fetched completely (first page failed, a later page
 failed, a page cut at the size cap) is recorded as `unreachable` with the reason, so

@@ -10,12 +10,14 @@ worker processes instead of threads of this one:
   it), so a host's connections, cookies and robots.txt stay in one process;
 - every job of a phase goes to the worker of its URL's host, in the order the parent
   made the jobs in; a phase ends when every worker has done its part (the parent then
-  dedups the posts, in config order, exactly as a one-process crawl does);
+  dedups the posts, in config order, exactly as a one-process crawl does); while reading
+  the lists a worker fetches the post pages of its own hosts, and tells the parent which
+  with the lists' results;
 - per-host concurrency and delay hold across the workers (gkcheck.crawl.hostgate), for
   the rare request that leads a worker to another worker's host (a redirect, a link);
-- all write to the same SQLite store (WAL, a busy timeout), each page committed on its
-  own as before, under the one crawl id the parent made; the parent keeps no connection
-  open across the fork;
+- all write to the same SQLite store (WAL) under the one crawl id the parent made, each
+  through a writer thread of its own (gkcheck.crawl.write_behind); the writers take turns
+  under one lock made before the fork; the parent keeps no connection open across it;
 - progress events are relayed to the parent, which alone talks to the terminal;
   statistics are summed at the end;
 - a worker dies with its parent (Linux `PR_SET_PDEATHSIG`, and a watchdog), ignores
