@@ -95,6 +95,18 @@ FORMS = [
      _seq(COL + "index_", (1, 2), ".shtml"), False, 3),
     ("共3页, trs, folder", "trs", COL, '<div class="page">共3页 第1页</div>',
      _seq(COL + "index_", (1, 2), ".html"), False, 3),
+    ("recordCount and pageSize, trs", "trs", COL + "index.shtml",
+     "<script>var recordCount = 47; var pageSize = 15; var currentPage = 0;</script>",
+     _seq(COL + "index_", (1, 2, 3), ".shtml"), False, 4),
+    ("totalRecord and perPage with a numbered link", "generic", "http://h/a/list.htm",
+     "<div class='page'><b>1</b> <a href='list_2.htm'>2</a></div><script>var totalRecord = '60'; var perPage = '20';</script>",
+     ["http://h/a/list_2.htm", "http://h/a/list_3.htm"], False, 3),
+    ("共47条 每页15条 with numbered links", "generic", "http://h/a/list.htm",
+     '<div class="fy">共47条 每页15条 <b>1</b> <a href="list_2.htm">2</a></div>',
+     _seq("http://h/a/list_", range(2, 5), ".htm"), False, 4),
+    ("共有记录47条 分4页 with numbered links", "generic", "http://h/a/list.htm",
+     '<div class="fy">共有记录47条 分4页 当前第1页 <a href="list_2.htm">2</a></div>',
+     _seq("http://h/a/list_", range(2, 5), ".htm"), False, 4),
     ("last page: nothing more", "generic", "http://h/a/index_2.html",
      '<div class="page">第3/3页 <a href="index.html">1</a> <a href="index_1.html">2</a></div>', [], False, 3),
 ]  # fmt: skip
@@ -109,11 +121,21 @@ def test_pager_forms_give_the_next_pages(name, profile, url, pager, urls, is_lin
 
 
 @pytest.mark.parametrize(
-    "text", ["共有 <b>4</b> 页", "第<span>1</span>/<span>4</span>页", "1 / 4 页", "共&nbsp;4&nbsp;页", "总页数：4", "页码:1/4"]
+    "text", ["共有 <b>4</b> 页", "第<span>1</span>/<span>4</span>页", "1 / 4 页", "共&nbsp;4&nbsp;页", "总页数：4", "页码:1/4",
+             "分4页", "共46条 每页显示<b>12</b>条", "共有记录 <b>37</b> 篇，每页 10 篇"]
 )
 def test_page_count_texts(text):
     page = _pages(f"<div class='page'>{text}</div>", "http://h/a/index.html", "trs")
     assert page.total_pages == 4 and page.next_urls == _seq("http://h/a/index_", (1, 2, 3), ".html")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["共12条 每页15条", "本栏目共发放补贴300条", "<script>var recordCount = 47;</script>", "<script>var pageSize = 15;</script>"],
+)
+def test_records_without_a_second_page_or_a_page_size_are_no_pager(text):
+    page = _pages(f"<div class='page'>{text}</div>", "http://h/a/index.html", "trs")
+    assert (page.next_urls, page.total_pages) == ([], None)
 
 
 def test_the_next_link_comes_first_and_known_pagers_are_unchanged():
@@ -234,6 +256,10 @@ SITE = {
                lambda n, t: f"<div class='page'>共{t}页 {_go_page(n, t)}</div>{GO_PAGE}", "c8/index.shtml"),
     "共N页文本": ("c9", "trs", "utf-8", _zero_based("index", "html"), 3,
               lambda n, t: f"<div class='page'>共{t}页 当前第{n}页</div>", "c9/"),
+    # no page count and no links: 40 records at 15 a page = 3 pages (3 posts a page here: the
+    # count is the pager's), TRS naming
+    "记录数分页": ("c12", "trs", "gbk", _zero_based("index", "html"), 3,
+              lambda n, t: f"<div class='page'>共40条 每页15条 当前第{n}页</div>", "c12/"),
 }  # fmt: skip
 
 
@@ -291,7 +317,7 @@ def crawled(tmp_path_factory):
 
 
 EXPECTED_PAGES = {"变量分页": 3, "总页数变量": 4, "createPage": 3, "fenye": 4, "数字链接尾页": 6, "数字链接末页": 4,
-                  "查询分页": 3, "goPage": 3, "共N页文本": 3, "他栏目链接": 1, "无法推得": 1}  # fmt: skip
+                  "查询分页": 3, "goPage": 3, "共N页文本": 3, "记录数分页": 3, "他栏目链接": 1, "无法推得": 1}  # fmt: skip
 
 
 def test_every_page_of_every_pager_form_is_read(crawled):
@@ -302,7 +328,7 @@ def test_every_page_of_every_pager_form_is_read(crawled):
         assert (col.status, col.pages) == ("ok", pages), (name, col.status, col.error, col.pages)
         assert {p.title for p in col.posts} == titles[name], name
         assert len(col.posts) == 3 * pages
-    assert sum(len(c.posts) for c in cols.values()) == 3 * 35 == 105
+    assert sum(len(c.posts) for c in cols.values()) == 3 * 38 == 114
     # no loop, no page cap, no page off the site; a column note only where a pager was not followed
     assert dict(crawled["stats"].notes) == {} and dict(crawled["stats"].errors) == {}
     assert {k: v for k, v in crawled["notes"].items() if v} == {"无法推得": "页面显示共3页，但无法确定其余分页的网址，按单页处理"}
@@ -315,7 +341,7 @@ def test_the_pages_fetched_are_exactly_the_pages_of_each_column(crawled):
         + ["/c10/index.html", "/c11/channels/4301.html"]
     )
     # a folder column URL is asked for as the folder, not as its index.html
-    expected = sorted("/c2/" if p == "/c2/index.html" else "/c9/" if p == "/c9/index.html" else p for p in expected)
+    expected = sorted(p[: -len("index.html")] if p in ("/c2/index.html", "/c9/index.html", "/c12/index.html") else p for p in expected)
     assert lists == expected
     assert "/other/index_1.html" not in crawled["paths"]  # another column's page
     assert "/c11/channels/4301_1.html" not in crawled["paths"]  # not named by anything on the page

@@ -14,8 +14,10 @@
    - other pager calls that name the page files: `createPage(8, 0, "index", "shtml")`,
      `setPage('page_div', 8, 0, 'list', 'htm', 160)`, `fenye(...)`;
    - a page count in script variables (`var countPage = 8; var currentPage = 0;`, also
-     totalPage, pageCount, page_count, maxPage …) or in the page text ("共8页", "第1/8页",
-     "页次：1/8", or "1/8" next to numbered links).
+     totalPage, pageCount, page_count, maxPage …) or in the page text ("共8页", "分8页",
+     "第1/8页", "页次：1/8", or "1/8" next to numbered links);
+   - a record count and a page size, in script variables (`var recordCount = 47;
+     var pageSize = 15;`) or in the text ("共47条 每页15条"): 4 pages.
 
    A page's URL comes from a real link showing its number, else from a naming pattern:
    the pattern of the numbered links (page n is `index_{n-1}.shtml` when "2" links to
@@ -174,10 +176,16 @@ _PAGE_EXTS = ("html", "htm", "shtml")
 _FILE = re.compile(r"(?P<stem>[\w\-]+?)(?:_(?P<k>\d{1,5}))?\.(?P<ext>s?html?)", re.ASCII)
 _COUNT_VARS = ("countPage", "totalPage", "pageCount", "page_count", "maxPage", "totalpage", "pagecount",
                "PageCount", "TotalPage", "totalPages", "pageTotal", "maxpage")  # fmt: skip
+# a record count and a page size, when the page count is not given: 47 records, 15 a page = 4 pages
+_RECORD_VARS = ("recordCount", "recordcount", "RecordCount", "totalRecord", "totalRecords", "totalrecord",
+                "totalCount", "totalcount", "total_count", "record_count", "rowCount", "totalNum", "totalRows")  # fmt: skip
+_SIZE_VARS = ("pageSize", "pagesize", "PageSize", "page_size", "perPage", "perpage", "per_page", "pageRecord")
 _CUR_VARS = ("currentPage", "curPage", "currPage", "currentpage", "cur_page", "nowPage")
 _VAR_VALUE = r"(?<![\w$.]){name}\s*[=:]\s*['\"]?(\d{{1,9}})\b"
 _GAP = r"(?:\s|&nbsp;|&#160;|\u3000|<[^<>]{0,80}>)*"
-_TOTAL_BEFORE_YE = re.compile(rf"(?:共有?|[/／]){_GAP}(\d{{1,5}}){_GAP}\Z")  # "共8", "/8", "共<b>8</b>" before 页
+_TOTAL_BEFORE_YE = re.compile(rf"(?:共有?|分|[/／]){_GAP}(\d{{1,5}}){_GAP}\Z")  # "共8", "分8", "/8", "共<b>8</b>" before 页
+_RECORDS_TEXT = re.compile(rf"共有?{_GAP}(?:记录{_GAP})?(\d{{1,7}}){_GAP}(?:条|篇)")  # 共47条, 共有记录47条
+_SIZE_TEXT = re.compile(rf"每页{_GAP}(?:显示{_GAP})?(\d{{1,4}}){_GAP}(?:条|篇)")  # 每页15条, 每页显示15条
 _CUR_BEFORE_SLASH = re.compile(rf"(\d{{1,5}}){_GAP}\Z")  # the "1" of "1/8"
 _AFTER_YE = re.compile(  # 页次：1/8, 页码：1/8, 总页数：8
     rf"(?:页[次码]{_GAP}[:：]?{_GAP}(?P<cur>\d{{1,5}}){_GAP}[/／]{_GAP}(?P<total>\d{{1,5}})"
@@ -220,7 +228,8 @@ def other_pages(html: str, url: str, base: str, profile: str, short: list[tuple[
     call = _pager_call(scripts) if scripts else None
     count_var = _first_var(scripts, _COUNT_VARS) if scripts else None
     text_total, text_cur = _text_count(html, numbered)
-    if not numbered and call is None and count_var is None and (text_total or 0) < 2:
+    by_records = _records_pages(scripts, html)
+    if not numbered and call is None and count_var is None and (text_total or 0) < 2 and (by_records or 0) < 2:
         return None  # no pager on the page (most single-page columns end here)
     col_dir = _column_dir(url)
     real = [p for p in numbered if p.url is not None and p.url.startswith(col_dir)]
@@ -251,7 +260,11 @@ def other_pages(html: str, url: str, base: str, profile: str, short: list[tuple[
     last = _last_number(numbered, real, naming)
     top = max(shown, default=0)
     total = next(
-        (n for n in (call[0] if call else None, count_var, last, text_total) if n is not None and n >= max(top, 1)),
+        (
+            n
+            for n in (call[0] if call else None, count_var, last, text_total, by_records)
+            if n is not None and n >= max(top, 1)
+        ),
         None,
     )
     if total is not None:
@@ -396,6 +409,23 @@ def _first_var(html: str, names: tuple[str, ...], minimum: int = 1) -> int | Non
     return None
 
 
+def _records_pages(scripts: str, html: str) -> int | None:
+    """The page count from a record count and a page size (`var recordCount = 47;
+    var pageSize = 15;`, "共47条 每页15条"): 4; None unless both are given."""
+    records = _first_var(scripts, _RECORD_VARS, minimum=0) if scripts else None
+    size = _first_var(scripts, _SIZE_VARS) if scripts else None
+    if (records is None or size is None) and ("条" in html or "篇" in html):
+        if records is None:
+            m = _RECORDS_TEXT.search(html)
+            records = int(m.group(1)) if m else None
+        if size is None:
+            m = _SIZE_TEXT.search(html)
+            size = int(m.group(1)) if m else None
+    if records is None or not size:
+        return None
+    return max(1, -(-records // size))
+
+
 def _pager_call(scripts: str) -> tuple[int, str, str] | None:
     """(page count, file name, extension) of a pager call other than createPageHTML that
     names the page files: `createPage(8, 0, "index", "shtml")`, `fenye(8, 1, 'list', 'htm')`,
@@ -464,10 +494,11 @@ def _text_count(html: str, numbered: list[PageLink]) -> tuple[int | None, int | 
 
 
 def _total_before(html: str, i: int) -> re.Match | None:
-    """The "共8" or "/8" (tags and spaces around the number allowed) right before html[i] (页),
-    tried from the nearest 共, / and ／ back (anchored matches, no scan of the window)."""
+    """The "共8", "分8" or "/8" (tags and spaces around the number allowed) right before
+    html[i] (页), tried from the nearest 共, 分, / and ／ back (anchored matches, no scan of
+    the window)."""
     start = max(0, i - 120)
-    for sep in ("共", "/", "／"):
+    for sep in ("共", "分", "/", "／"):
         j = html.rfind(sep, start, i)
         for _ in range(4):  # a "/" of a closing tag may come first: </font>
             if j < 0:
