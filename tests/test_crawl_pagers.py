@@ -107,6 +107,11 @@ FORMS = [
     ("共有记录47条 分4页 with numbered links", "generic", "http://h/a/list.htm",
      '<div class="fy">共有记录47条 分4页 当前第1页 <a href="list_2.htm">2</a></div>',
      _seq("http://h/a/list_", range(2, 5), ".htm"), False, 4),
+    ("toPage script appending the page number: 1-based files", "generic", "http://h/a/list.html",
+     ('<div class="page">共5页 当前第1页 <a href="javascript:void(0)" onclick="toPage(2)">下一页</a> '
+      '<a href="javascript:void(0)" onclick="toPage(5)">尾页</a></div>'
+      '<script>function toPage(p){ window.location = "list_" + p + ".html"; }</script>'),
+     _seq("http://h/a/list_", range(2, 6), ".html"), False, 5),
     ("last page: nothing more", "generic", "http://h/a/index_2.html",
      '<div class="page">第3/3页 <a href="index.html">1</a> <a href="index_1.html">2</a></div>', [], False, 3),
 ]  # fmt: skip
@@ -127,6 +132,18 @@ def test_pager_forms_give_the_next_pages(name, profile, url, pager, urls, is_lin
 def test_page_count_texts(text):
     page = _pages(f"<div class='page'>{text}</div>", "http://h/a/index.html", "trs")
     assert page.total_pages == 4 and page.next_urls == _seq("http://h/a/index_", (1, 2, 3), ".html")
+
+
+@pytest.mark.parametrize("text", ["下一页", "下页》", "后页", "后页 &gt;", "下一頁", "下页&gt;&gt;", "Next", "&raquo;"])
+def test_next_page_link_texts(text):
+    page = _pages(f"<div class='page'><a href='index.html'>首页</a> <a href='index_1.html'>{text}</a></div>", "http://h/a/index.html")
+    assert (page.next_urls, page.next_is_link) == (["http://h/a/index_1.html"], True)
+
+
+@pytest.mark.parametrize("text", ["前页", "上一页", "首页", "后台管理"])
+def test_other_short_links_are_not_next_pages(text):
+    page = _pages(f"<div class='nav'><a href='/admin/index_1.html'>{text}</a></div>", "http://h/a/index.html")
+    assert page.next_urls == []
 
 
 @pytest.mark.parametrize(

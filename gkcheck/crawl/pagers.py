@@ -115,7 +115,9 @@ def trs_call_pages(html: str, url: str) -> tuple[int, list[str]] | None:
 
 # -- 2. "下一页" and the numbered links ------------------------------------------------------
 
-_NEXT_TEXT = {"下一页", "下页", "后一页", "下一页>", "下一页>>", "下一页 >", "下一页 >>", ">", ">>", "›", "»", "next"}
+_NEXT_TEXT = {">", ">>", "›", "»", "next"}
+_NEXT_WORDS = {"下一页", "下页", "后一页", "后页", "下一頁", "下頁", "next"}  # with or without arrows after them
+_ARROWS = " >»›》〉→"
 _NUM_TEXT = re.compile(r"\[?\s*(\d{1,5})\s*\]?|第\s*(\d{1,5})\s*页", re.ASCII)
 _LAST_TEXT = {"尾页", "末页", "尾 页", "末 页", "[尾页]", "[末页]", "最后一页", "最末页", "尾页>>", "末页>>", "last", ">|", "»|"}
 _CALL_ARG = re.compile(r"([A-Za-z_$][\w$]*)\s*\(\s*['\"]?(\d{1,5})['\"]?\s*[,)]")  # goPage(2), toPage('3', …)
@@ -129,7 +131,7 @@ def next_link(root: etree._Element, base: str, short: list[tuple[etree._Element,
     for a in tree.elements(root, "a"):
         text = squash(tree.text(a, " ")).lower()
         title = squash(a.get("title") or "")
-        if text in _NEXT_TEXT or title == "下一页" or text.startswith("下一页"):
+        if text in _NEXT_TEXT or title == "下一页" or text.startswith("下一页") or text.rstrip(_ARROWS) in _NEXT_WORDS:
             link = absolute(a.get("href"), base)
             if link:
                 return [link]
@@ -244,7 +246,7 @@ def other_pages(html: str, url: str, base: str, profile: str, short: list[tuple[
             stem, ext = call[1], call[2]
         if call is not None or (stem in _INDEX_STEMS and _trs_confirmed(scripts, profile, stem, index)):
             folder = url.rsplit("/", 1)[0] + "/"
-            naming = _Naming(folder + stem + "_", "." + ext, 1, folder + stem + "." + ext)
+            naming = _Naming(folder + stem + "_", "." + ext, _script_shift(scripts, stem), folder + stem + "." + ext)
 
     # The current page's number.
     cur = next((p.num for p in real if p.num is not None and _same_page(p.url, url)), None)
@@ -358,6 +360,14 @@ def _links_naming(real: list[PageLink], col_dir: str) -> _Naming | None:
         return None
     prefix, suffix, shift = votes.most_common(1)[0][0]
     return _Naming(prefix, suffix, shift, first)
+
+
+def _script_shift(scripts: str, stem: str) -> int:
+    """How a script that builds the page files numbers them: 1 (TRS: page n is
+    `index_{n-1}`, as in `"index_" + (n - 1)`), or 0 where it appends the page number
+    itself (`"list_" + p`: page 2 is list_2). 1 when no script says."""
+    m = re.search(rf"""['"]{re.escape(stem)}_['"]\s*\+\s*(\(?\s*[A-Za-z_$][\w$]*\s*(?:-\s*1\b)?)""", scripts or "")
+    return 0 if m and "-" not in m.group(1) else 1
 
 
 def _trs_confirmed(scripts: str, profile: str, stem: str, index: int) -> bool:
