@@ -179,6 +179,34 @@ def test_month_day_dates_take_the_year_from_the_link_or_the_list():
     assert page.next_urls == ["http://h/rsj/xxgk/tzgg/?page=2"]
 
 
+CARDS = [
+    # (name, one item's HTML for k: its link holds the date)
+    ("title and date in spans of the link",
+     "<li><a href='./202406/t2024060{k}_{k}.html'><p class='tit'>关于开展第{k}批社会救助政策宣传的通知</p>"
+     "<span class='time'>2024-06-0{k}</span></a></li>"),
+    ("date after the title in the link's text",
+     "<li><a href='./202406/t2024060{k}_{k}.html'>关于开展第{k}批社会救助政策宣传的通知 2024-06-0{k}</a></li>"),
+    ("[月-日] before the title in the link",
+     "<li><a href='./202406/t2024060{k}_{k}.html'><em>[06-0{k}]</em> 关于开展第{k}批社会救助政策宣传的通知</a></li>"),
+    ("a card of divs", "<div class='card'><a href='./202406/t2024060{k}_{k}.html'><div class='t'>关于开展第{k}批社会救助政策宣传的通知</div>"
+     "<div class='d'>2024年06月0{k}日</div></a></div>"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, item", CARDS, ids=[c[0] for c in CARDS])
+def test_a_link_holding_its_own_date_is_an_item_titled_without_it(name, item):
+    html = "<div class='nav'><a href='/'>首页</a></div><ul class='list'>" + "".join(item.format(k=k) for k in (4, 3, 2, 1)) + "</ul>"
+    page = parse_list(html, "http://h/mzj/shjz/index.html", "generic", ref_date=REF)
+    assert [(i.title, i.date) for i in page.items] == [
+        (f"关于开展第{k}批社会救助政策宣传的通知", dt.date(2024, 6, k)) for k in (4, 3, 2, 1)
+    ]
+
+
+def test_a_date_inside_a_links_title_does_not_make_it_an_item():
+    html = "<ul>" + "".join(f"<li><a href='./t{k}.html'>关于2024年6月{k}日停电检修的通知</a></li>" for k in (4, 3, 2)) + "</ul>"
+    assert parse_list(html, "http://h/a/index.html", "generic", ref_date=REF).items == []
+
+
 def test_hanweb_records_and_data_proxy_paging():
     records = "".join(
         f'<record><![CDATA[<li><a href="/art/2024/6/{d}/art_2301_{d}.html" title="关于第{d}号文件的通知全文">关于第{d}号…</a>'

@@ -160,6 +160,28 @@ _SIDEBAR = re.compile(r"side|right|left|hot|rank|nav|menu|foot|header|top|link|f
 _STOP = ("body", "html", tree.DOC)
 
 
+_DATE_EDGE = " \t[]()（）【】〔〕<>《》|｜-—:："  # what may stand around a date at the edge of a link's text
+
+
+def _own_date(a: etree._Element, title: str, text_of, ref: dt.date) -> tuple[str, str] | None:
+    """(title, date text) of a link whose own text ends or starts with its date, as a card
+    made a link does (`<a><p>标题</p><span>2024-06-24</span></a>`, `<a>标题 [06-24]</a>`);
+    None for a date inside the title (关于2024年6月24日停电的通知)."""
+    shown = squash(text_of(a, " "))
+    if title != shown:  # the title attribute stands for a shortened text: no date in it
+        return None
+    found = find_dates(shown) or find_dates(shown, default_year=ref.year)
+    if not found:
+        return None
+    for _, (start, end) in (found[-1], found[0]):
+        before, after = shown[:start].strip(_DATE_EDGE), shown[end:].strip(_DATE_EDGE)
+        if not after and len(before) >= 4:
+            return before, shown[start:end]
+        if not before and len(after) >= 4:
+            return after, shown[start:end]
+    return None
+
+
 def _signature(el: etree._Element) -> tuple:
     sig = []
     node: etree._Element | None = el
@@ -199,6 +221,12 @@ def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -
                 item_el = parent
                 break
             node = parent
+        if item_el is None:  # a link that holds its own date: <a><p>标题</p><span>2024-06-24</span></a>
+            own = _own_date(a, title, text_of, ref)
+            if own is not None:
+                item_el = a
+                title, text = own
+                full = find_dates(text)
         if item_el is not None:
             found.append((_signature(item_el), ListItem(title, link), text, full))
     if not found:
