@@ -370,3 +370,17 @@ def test_gbk_pages_read_their_posts(crawled):
         "数字链接末页第1页第1条通知公告", "数字链接末页第1页第2条通知公告", "数字链接末页第1页第3条通知公告", "数字链接末页第2页第1条通知公告",
     ]  # fmt: skip
     assert col.posts[0].date == dt.date(2024, 12, 19)
+
+
+@pytest.mark.parametrize(
+    "script, stem, shift",
+    [
+        ('location = "list_" + p + ".html";', "list", 0),
+        ("location = 'list_' + page + '.htm';", "list", 0),
+        ('location.href = n > 1 ? "index_" + (n - 1) + ".html" : "index.html";', "index", 1),
+        ('location.href = "index_" + (parseInt(n)-1) + ".shtml";', "index", 1),
+        ("var countPage = 3;", "index", 1),  # nothing says: the TRS convention
+    ],
+)
+def test_a_pager_script_tells_how_its_files_are_numbered(script, stem, shift):
+    assert pagers._script_shift(script, stem) == shift

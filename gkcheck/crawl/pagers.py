@@ -366,8 +366,8 @@ def _script_shift(scripts: str, stem: str) -> int:
     """How a script that builds the page files numbers them: 1 (TRS: page n is
     `index_{n-1}`, as in `"index_" + (n - 1)`), or 0 where it appends the page number
     itself (`"list_" + p`: page 2 is list_2). 1 when no script says."""
-    m = re.search(rf"""['"]{re.escape(stem)}_['"]\s*\+\s*(\(?\s*[A-Za-z_$][\w$]*\s*(?:-\s*1\b)?)""", scripts or "")
-    return 0 if m and "-" not in m.group(1) else 1
+    m = re.search(rf"""['"]{re.escape(stem)}_['"]\s*\+\s*([^;'"]{{1,60}})""", scripts or "")
+    return 0 if m and not re.search(r"-\s*1\b", m.group(1)) else 1
 
 
 def _trs_confirmed(scripts: str, profile: str, stem: str, index: int) -> bool:
