@@ -112,6 +112,11 @@ FORMS = [
       '<a href="javascript:void(0)" onclick="toPage(5)">尾页</a></div>'
       '<script>function toPage(p){ window.location = "list_" + p + ".html"; }</script>'),
      _seq("http://h/a/list_", range(2, 6), ".html"), False, 5),
+    ("?page=1 and 共5页, no links", "generic", "http://h/a/list.jsp?page=1", '<div class="page">共5页 第1页</div>',
+     [f"http://h/a/list.jsp?page={n}" for n in range(2, 6)], False, 5),
+    ("0-based pageIndex=0, the other parameters kept", "generic", "http://h/a/list.do?channelId=12&pageIndex=0",
+     '<div class="page">共3页 当前第1页</div>',
+     ["http://h/a/list.do?channelId=12&pageIndex=1", "http://h/a/list.do?channelId=12&pageIndex=2"], False, 3),
     ("last page: nothing more", "generic", "http://h/a/index_2.html",
      '<div class="page">第3/3页 <a href="index.html">1</a> <a href="index_1.html">2</a></div>', [], False, 3),
 ]  # fmt: skip

@@ -19,7 +19,8 @@
    - a record count and a page size, in script variables (`var recordCount = 47;
      var pageSize = 15;`) or in the text ("共47条 每页15条"): 4 pages.
 
-   A page's URL comes from a real link showing its number, else from a naming pattern:
+   A page's URL comes from a real link showing its number, else from a naming pattern
+   (or a page-number query parameter of the current URL: `?page=1`, `pageNo=1` …):
    the pattern of the numbered links (page n is `index_{n-1}.shtml` when "2" links to
    index_1.shtml, `list_{n}.htm` when it links to list_2.htm), or the TRS convention on
    the current file (index.shtml → index_1.shtml …, a folder → index.html …) when the
@@ -248,6 +249,9 @@ def other_pages(html: str, url: str, base: str, profile: str, short: list[tuple[
             folder = url.rsplit("/", 1)[0] + "/"
             naming = _Naming(folder + stem + "_", "." + ext, _script_shift(scripts, stem), folder + stem + "." + ext)
 
+    if naming is None:
+        naming = _query_naming(url, text_cur or 1)
+
     # The current page's number.
     cur = next((p.num for p in real if p.num is not None and _same_page(p.url, url)), None)
     if cur is None and naming is not None:
@@ -302,6 +306,27 @@ def _column_dir(url: str) -> str:
     """The folder of a list page (its column's path): links below it are the column's."""
     path = url.split("?", 1)[0].split("#", 1)[0]
     return path.rsplit("/", 1)[0] + "/"
+
+
+# a query parameter holding the page number (?page=1, ?pageNo=1&channelId=12 …)
+_PAGE_PARAM = re.compile(
+    r"(?<=[?&])(page|pageNo|pageNum|pageno|pagenum|pageIndex|pageindex|currentPage|curPage|page_no|pn)=(\d{1,4})(?=&|$)"
+)
+
+
+def _query_naming(url: str, cur: int) -> _Naming | None:
+    """The naming of the pages of a list whose URL carries its page number in a query
+    parameter (`list.jsp?page=1`), this page being page `cur`: the other pages are the
+    same URL with another number (0-based where this page's number is one less than
+    `cur`). None for a URL without such a parameter, or with a number not `cur` or `cur - 1`."""
+    m = _PAGE_PARAM.search(url.split("#", 1)[0])
+    if m is None:
+        return None
+    shift = cur - int(m.group(2))
+    if shift not in (0, 1):
+        return None
+    prefix, suffix = url[: m.start(2)], url[m.end(2) :]
+    return _Naming(prefix, suffix, shift, f"{prefix}{1 - shift}{suffix}")
 
 
 def _here(url: str) -> tuple[str, str, int] | None:
