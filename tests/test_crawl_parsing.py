@@ -202,6 +202,32 @@ def test_a_link_holding_its_own_date_is_an_item_titled_without_it(name, item):
     ]
 
 
+SCRIPTED = [
+    # (name, the link for item k, its expected URL)
+    ("javascript: href", "<a href=\"javascript:openDoc('/art/2024/6/{k}/art_12_{k}.html')\">", "http://h/art/2024/6/{k}/art_12_{k}.html"),
+    ("onclick window.open, href #", "<a href='#' onclick=\"window.open('./202406/t2024060{k}_{k}.html','_blank')\">",
+     "http://h/mzj/shjz/202406/t2024060{k}_{k}.html"),
+    ("onclick and no href", "<a onclick=\"location.href='detail.jsp?id={k}'\">", "http://h/mzj/shjz/detail.jsp?id={k}"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, link, url", SCRIPTED, ids=[c[0] for c in SCRIPTED])
+def test_a_link_that_opens_its_page_from_a_script_is_an_item(name, link, url):
+    html = "<ul class='list'>" + "".join(
+        f"<li>{link.format(k=k)}关于开展第{k}批社会救助政策宣传的通知</a><span>2024-06-0{k}</span></li>" for k in (4, 3, 2)
+    ) + "</ul>"  # fmt: skip
+    page = parse_list(html, "http://h/mzj/shjz/index.html", "generic", ref_date=REF)
+    assert [(i.url, i.date) for i in page.items] == [(url.format(k=k), dt.date(2024, 6, k)) for k in (4, 3, 2)]
+
+
+def test_a_script_link_naming_no_page_is_no_item():
+    html = "<ul>" + "".join(
+        f"<li><a href='javascript:;' onclick=\"track('click','news')\">关于开展第{k}批社会救助政策宣传的通知</a>"
+        f"<span>2024-06-0{k}</span></li>" for k in (4, 3)
+    ) + "</ul>"  # fmt: skip
+    assert parse_list(html, "http://h/a/index.html", "generic", ref_date=REF).items == []
+
+
 def test_a_date_inside_a_links_title_does_not_make_it_an_item():
     html = "<ul>" + "".join(f"<li><a href='./t{k}.html'>关于2024年6月{k}日停电检修的通知</a></li>" for k in (4, 3, 2)) + "</ul>"
     assert parse_list(html, "http://h/a/index.html", "generic", ref_date=REF).items == []

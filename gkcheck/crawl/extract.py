@@ -160,6 +160,25 @@ _SIDEBAR = re.compile(r"side|right|left|hot|rank|nav|menu|foot|header|top|link|f
 _STOP = ("body", "html", tree.DOC)
 
 
+# a page address in a link's script (href="javascript:openDoc('…')", onclick="window.open('…')"):
+# a quoted path with a page or file extension, or a quoted absolute path or http(s) URL
+_SCRIPT_URL = re.compile(
+    r"""['"]((?:https?://|/|\./|\.\./)?[\w\-./%~]+\.(?:s?html?|jsp|aspx?|php|do|pdf|docx?|xlsx?|wps)(?:\?[^'"\s]*)?"""
+    r"""|(?:https?://|/)[^'"\s]+)['"]""",
+    re.IGNORECASE,
+)
+
+
+def _script_link(a: etree._Element, base: str) -> str | None:
+    """The page a link opens from a script instead of its href (None if it names none)."""
+    href = a.get("href") or ""
+    for code in (a.get("onclick") or "", href if href.strip().lower().startswith("javascript:") else ""):
+        m = _SCRIPT_URL.search(code)
+        if m:
+            return absolute(m.group(1), base)
+    return None
+
+
 _DATE_EDGE = " \t[]()（）【】〔〕<>《》|｜-—:："  # what may stand around a date at the edge of a link's text
 
 
@@ -196,7 +215,7 @@ def _signature(el: etree._Element) -> tuple:
 def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -> list[ListItem]:
     found: list[tuple[tuple, ListItem, str, list]] = []  # (signature of the item element, item, its text, its full dates)
     text_of = tree.plain_text if tree.plain(root) else tree.text  # (one look for the whole page)
-    anchors = [(a, tree.link_title(a)) for a in tree.with_attr(root, "a", "href")]
+    anchors = [(a, tree.link_title(a)) for a in root.iterdescendants("a") if a.get("href") is not None or a.get("onclick")]
     anchors = [(a, title) for a, title in anchors if len(title) >= 4]
     # how many title-like links each element holds (one pass, not one search per link);
     # keyed by the element itself (kept alive), never by id() of a passing lxml proxy
@@ -205,7 +224,7 @@ def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -
         for parent in a.iterancestors():
             holds[parent] += 1
     for a, title in anchors:
-        link = absolute(a.get("href"), base)
+        link = absolute(a.get("href"), base) or _script_link(a, base)
         if link is None:
             continue
         node, item_el, text = a, None, ""
