@@ -310,6 +310,26 @@ def test_body_main_text_without_navigation_and_attachments():
     assert b.attachments[0] == ("http://h/mzj/zfxxgk/shjz/202406/P020240624.xlsx", "发放明细.xlsx")
 
 
+PAGE_DATES = [
+    ("【发布日期】 in brackets", "<div>【发布日期】2024-06-24 【字体：大 中 小】</div>", dt.date(2024, 6, 24)),
+    ("[日期] in brackets", "<div>[日期] 2024-06-24</div>", dt.date(2024, 6, 24)),
+    ("table cells: 成文日期 first, the publication date wins",
+     "<table><tr><th>成文日期</th><td>2024-06-20</td><th>发布日期</th><td>2024-06-24</td></tr></table>", dt.date(2024, 6, 24)),
+    ("成文日期 alone", "<table><tr><td>成文日期：</td><td>2024年6月20日</td></tr></table>", dt.date(2024, 6, 20)),
+    ("a bare 时间 without a colon is no label", "", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, info, date", PAGE_DATES, ids=[c[0] for c in PAGE_DATES])
+def test_post_page_date_labels(name, info, date):
+    html = (
+        "<html><head><title>关于做好低保工作的通知</title></head><body><h1>关于做好低保工作的通知</h1>"
+        f"{info}<div id='zoom'><p>为进一步做好城乡最低生活保障工作，现就有关事项通知如下。活动时间 2024年7月1日至7月31日。</p></div>"
+        "</body></html>"
+    )
+    assert extract_body(html, "http://h/a/t.html").date == date
+
+
 def test_body_without_known_container_uses_paragraph_density():
     html = """<body><div class="dh"><a href="/">首页</a><a href="/tzgg/">通知公告</a></div>
     <div class="nr-box"><div class="nr-title">钢山街道2024年政务公开工作要点</div>

@@ -50,7 +50,14 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
-_DATE_LABEL = re.compile(r"(发布时间|发布日期|发文日期|成文日期|公开日期|时间|日期)\s*[:：]\s*")
+# A post page's date labels, most telling first: its publication, then its writing, then a
+# bare 时间/日期. The specific labels may stand without a colon (table cells, 【发布日期】);
+# a bare one needs a colon or a closing bracket (not 活动时间 2024年7月1日至…).
+_DATE_LABELS = (
+    re.compile(r"(?:发布时间|发布日期|公开日期|发布于)\s*[:：】\]]?\s*"),
+    re.compile(r"(?:发文日期|成文日期)\s*[:：】\]]?\s*"),
+    re.compile(r"(?:时间|日期)\s*[:：】\]]\s*"),
+)
 
 
 @dataclass
@@ -196,10 +203,11 @@ def _page_date(doc: etree._Element) -> dt.date | None:
         if d:
             return d
     full_text = squash(tree.text(doc, " "))  # (only read when no <meta> gives the date)
-    for m in _DATE_LABEL.finditer(full_text):
-        d = parse_date(full_text[m.end() : m.end() + 24])
-        if d:
-            return d
+    for label in _DATE_LABELS:
+        for m in label.finditer(full_text):
+            d = parse_date(full_text[m.end() : m.end() + 24])
+            if d:
+                return d
     return None
 
 
