@@ -300,13 +300,15 @@ def main(argv: list[str] | None = None) -> int:
         ctx = mp.get_context("spawn")
         sent = ctx.Value("q", 0)
         ready, stop, optin = ctx.Event(), ctx.Event(), ctx.Event()
+        gaps = ctx.Array("d", 2)  # lean server: (seconds, count) from an answer to the next request
+        args = (str(work / "site"), a.hosts, port, a.latency, sent, ready, stop, optin)
         if a.server == "lean":
             from bench.loopback_server import serve as serve_site
+
+            args += (gaps,)
         else:
             serve_site = _serve
-        server = ctx.Process(
-            target=serve_site, args=(str(work / "site"), a.hosts, port, a.latency, sent, ready, stop, optin)
-        )
+        server = ctx.Process(target=serve_site, args=args)
         server.start()
         try:
             if not ready.wait(30):
@@ -343,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
                 srv_text = f"{srv:.2f}秒（每请求 {srv / max(first.requests, 1) * 1000:.1f} 毫秒）"
             else:
                 srv_text = "未知"
+            if a.server == "lean" and gaps[1]:
+                srv_text += f" 每页间隔（应答到该连接下一请求）平均 {gaps[0] / gaps[1] * 1000:.1f} 毫秒"
             print(f"服务器（{a.server}）进程CPU={srv_text} 处理器核数={os.cpu_count()} 负载均值={load}")
             sent.value = 0
             second = crawl(sites, store, delay=0, concurrency=CONCURRENCY, processes=a.processes)

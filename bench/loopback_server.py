@@ -127,31 +127,19 @@ class _Date:
         return self.text
 
 
-class Trace:
-    """What the client did between two requests on one connection: the time from an
-    answer to the next request (the crawler's own time per page, as the server sees it)."""
+class _Gaps:
+    """The time from an answer to the next request on the same connection: the client's
+    own time per page as the server sees it, summed in the benchmark's shared array
+    (seconds, count; a multiprocessing Array of two doubles)."""
 
-    def __init__(self):
-        self.gaps: list[float] = []
-        self.events: list[
-            tuple[float, int]
-        ] = []  # (monotonic time, +1 request arrived / -1 answered)
+    def __init__(self, shared):
+        self.shared = shared
 
-    def gap(self, seconds: float) -> None:
-        self.gaps.append(seconds)
-
-    def summary(self) -> dict:
-        g = sorted(self.gaps)
-        if not g:
-            return {"n": 0}
-        return {
-            "n": len(g),
-            "mean_ms": 1000 * sum(g) / len(g),
-            "p50_ms": 1000 * g[len(g) // 2],
-            "p90_ms": 1000 * g[int(len(g) * 0.9)],
-            "max_ms": 1000 * g[-1],
-            "events": self.events,
-        }
+    def add(self, seconds: float) -> None:
+        if self.shared is not None:
+            with self.shared.get_lock():
+                self.shared[0] += seconds
+                self.shared[1] += 1
 
 
 class _Conn(asyncio.Protocol):
@@ -176,13 +164,8 @@ class _Conn(asyncio.Protocol):
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
-        if (
-            self.server.trace is not None
-            and self.answered is not None
-            and not self.waiting
-            and not self.busy
-        ):
-            self.server.trace.gap(time.monotonic() - self.answered)
+        if self.answered is not None and not self.waiting and not self.busy:
+            self.server.gaps.add(time.monotonic() - self.answered)
         self.buf += data
         while True:
             end = self.buf.find(b"\r\n\r\n")
@@ -192,8 +175,6 @@ class _Conn(asyncio.Protocol):
                 return
             head, self.buf = self.buf[:end], self.buf[end + 4 :]
             self.waiting.append((time.monotonic(), head))
-            if self.server.trace is not None:
-                self.server.trace.events.append((time.monotonic(), 1))
             if not self.busy:
                 self._next()
 
@@ -212,8 +193,6 @@ class _Conn(asyncio.Protocol):
         data, close = self.server.respond(self.site, head)
         self.transport.write(data)
         self.answered = time.monotonic()
-        if self.server.trace is not None:
-            self.server.trace.events.append((self.answered, -1))
         self.server.sent.add(len(data))
         if close:
             self._close()
@@ -229,13 +208,13 @@ class _Conn(asyncio.Protocol):
 class LoopbackServer:
     """Hosts 127.0.0.1 … 127.0.0.N on one port, each serving root/hNN, in one loop."""
 
-    def __init__(self, root: Path, hosts: int, port: int, latency: float, sent=None):
+    def __init__(self, root: Path, hosts: int, port: int, latency: float, sent=None, gaps=None):
         self.sites = [Site(Path(root) / f"h{h:02d}") for h in range(1, hosts + 1)]
         self.port = port
         self.latency = latency
         self.sent = _Counter(sent)
         self.date = _Date()
-        self.trace: Trace | None = None
+        self.gaps = _Gaps(gaps)
         self.extra_headers: list[
             tuple[str, str]
         ] = []  # added to every answer (linkchecker's opt-in)
@@ -339,28 +318,7 @@ class LoopbackServer:
         asyncio.run(main())
 
 
-def serve(
-    root: str,
-    hosts: int,
-    port: int,
-    latency: float,
-    sent,
-    ready,
-    stop,
-    optin,
-    trace_to: str | None = None,
-) -> None:
-    """The benchmark's server process (bench/crawl.py); with `trace_to`, the gaps between
-    an answer and the next request are summed up into that file (JSON) at the end."""
-    server = LoopbackServer(Path(root), hosts, port, latency, sent)
-    if trace_to:
-        server.trace = Trace()
-    try:
-        server.run(ready, stop, optin)
-    finally:
-        if trace_to:
-            import json
-
-            Path(trace_to).write_text(
-                json.dumps(server.trace.summary()), encoding="utf-8"
-            )
+def serve(root: str, hosts: int, port: int, latency: float, sent, ready, stop, optin, gaps=None) -> None:
+    """The benchmark's server process (bench/crawl.py): `sent` counts the bytes sent,
+    `gaps` (optional) sums the times from an answer to the connection's next request."""
+    LoopbackServer(Path(root), hosts, port, latency, sent, gaps).run(ready, stop, optin)

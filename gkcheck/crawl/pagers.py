@@ -116,7 +116,7 @@ def trs_call_pages(html: str, url: str) -> tuple[int, list[str]] | None:
 
 # -- 2. "下一页" and the numbered links ------------------------------------------------------
 
-_NEXT_TEXT = {">", ">>", "›", "»", "next"}
+_NEXT_TEXT = {">", ">>", "›", "»"}
 _NEXT_WORDS = {"下一页", "下页", "后一页", "后页", "下一頁", "下頁", "next"}  # with or without arrows after them
 _ARROWS = " >»›》〉→"
 _NUM_TEXT = re.compile(r"\[?\s*(\d{1,5})\s*\]?|第\s*(\d{1,5})\s*页", re.ASCII)
