@@ -15,8 +15,11 @@ agree. The crawler runs with delay 0 and 2 requests at once per host. Printed:
   latency (20 × 2 ÷ 0.05 s = 800 pages/s), with the crawl's share of it (target ≥ 70 %);
   the processes the crawl ran in (`--processes`, default: the crawler's own choice), the
   CPU the crawl used per page (this process and the crawl's worker processes), the CPU
-  the server's process used per request (it runs on the same cores) and the load average
-  (the machine may be shared: compare CPU per page, not seconds, between runs);
+  the server's process used per request (it runs on the same cores), with the lean server
+  the mean time from an answer to the same connection's next request (the crawler's own
+  time per page as the server sees it; each request's turn is the latency plus this), and
+  the load average (the machine may be shared: compare CPU per page, not seconds, between
+  runs);
 - linkchecker on the same site (every host's front page, which links the columns; list
   pages also carry a plain "下一页" link for it), at most 2 requests at once per host
   (threads = hosts × 2, maxrequestspersecond = 2 ÷ latency), its URLs/s; skipped with a
