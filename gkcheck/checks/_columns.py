@@ -11,13 +11,19 @@ punctuation do not matter). A near name is only ever *suggested*, never taken as
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from gkcheck.checks.registry import Params
 from gkcheck.model import Column, EvidenceRef
+from gkcheck.model.construct import builder
 from gkcheck.text.normalize import best_matches, key
+
+# The match key of a column name. A province's units share a few dozen column names,
+# looked up by every column rule of every unit: each name's key is worked out once.
+_name_key = lru_cache(maxsize=4096)(key)
 
 # Which crawled column to prefer when several match one spec.
 _STATUS_RANK = {"ok": 0, "not_crawled": 1, "unreachable": 2, "not_configured": 3}
@@ -49,12 +55,12 @@ class ColumnSpec(Params):
 
 def find_column(columns: dict[str, Column], spec: ColumnSpec) -> tuple[str, Column] | None:
     """The crawled column matching `spec` (by dict key or Column.name), best status first."""
-    wanted = {key(n) for n in spec.names()}
+    wanted = {_name_key(n) for n in spec.names()}
     wanted.discard("")
     hits = [
         (label, col)
         for label, col in columns.items()
-        if key(label) in wanted or key(col.name) in wanted
+        if _name_key(label) in wanted or _name_key(col.name) in wanted
     ]
     if not hits:
         return None
@@ -82,13 +88,18 @@ def not_found_message(columns: dict[str, Column], spec: ColumnSpec) -> str:
     return msg
 
 
+# Column and post references are made for every column rule of every unit, from values
+# the crawl store typed already (text, dates): built without validating them again.
+_build_ref = builder(EvidenceRef)
+
+
 def column_ref(label: str, col: Column) -> EvidenceRef:
     """Evidence pointing at a column (its list page when known)."""
-    return EvidenceRef(source="web", location=col.url or label, url=col.url, title=label)
+    return _build_ref({"source": "web", "location": col.url or label, "url": col.url, "title": label})
 
 
 def post_ref(post) -> EvidenceRef:
-    return EvidenceRef(source="web", location=post.url, url=post.url, title=post.title, date=post.date)
+    return _build_ref({"source": "web", "location": post.url, "url": post.url, "title": post.title, "date": post.date})
 
 
 def listing_reach(col: Column) -> dt.date | None:

@@ -270,14 +270,20 @@ def assess_freshness(label: str, col: Column, as_of: dt.date, category: str, max
         return out(col.status)
     if not col.posts:
         return out("blank")
-    undated = sum(1 for p in col.posts if p.date is None)
-    future = sum(1 for p in col.posts if p.date is not None and p.date > as_of)
-    dated = [p for p in col.posts if p.date is not None and p.date <= as_of]
-    if not dated:
+    undated = future = 0
+    newest = None  # the first post of the newest date up to as_of
+    for p in col.posts:
+        d = p.date
+        if d is None:
+            undated += 1
+        elif d > as_of:
+            future += 1
+        elif newest is None or d > newest.date:
+            newest = p
+    if newest is None:
         if future:
             return out("future_only", undated=undated, future=future)
         return out("undated", undated=undated)
-    newest = max(dated, key=lambda p: p.date)
     age = (as_of - newest.date).days
     state: FreshState = "fresh" if age <= max_age_days else "stale"
     return out(state, newest=newest, age_days=age, undated=undated, future=future)

@@ -32,6 +32,11 @@ def deadline_met(ctx: CheckContext, params: DeadlineParams):
     通过示例：任务17（12月底前），检查日 2025-01-05，ZC24-T17-standards 通过。
     不通过示例：同上，但 ZC24-T17-standards 不通过。
     """
+    by_task: dict[int, list] = {}  # task number -> the unit's other findings about it, in order
+    for f in ctx.prior:
+        if f.check != "deadline.met":
+            for n in set(f.tasks):  # a number listed twice still counts the finding once
+                by_task.setdefault(n, []).append(f)
     for task in ctx.tasks:
         role = ctx.task_roles.get(task.number)
         if role is None:
@@ -40,7 +45,7 @@ def deadline_met(ctx: CheckContext, params: DeadlineParams):
         if ctx.as_of < due:
             continue
         state = "已过完成时限" if ctx.as_of > due else "今日到期"  # the deadline day itself counts
-        related = [f for f in ctx.prior if task.number in f.tasks and f.check != "deadline.met"]
+        related = by_task.get(task.number, [])
         who = ROLE_ZH[role]
         plan_ref = EvidenceRef(
             source="plan",

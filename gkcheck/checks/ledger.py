@@ -7,6 +7,7 @@ evaluations, open days. It is given per unit as yaml/xlsx and read before checks
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pydantic import Field, field_validator
 
@@ -28,6 +29,11 @@ KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 MAX_EVIDENCE = 20
+
+# The match key of a kind name. Ledgers of a province use a few dozen kinds, and every
+# ledger rule of every unit compares them with the synonyms above: each name's key is
+# worked out once.
+_kind_key = lru_cache(maxsize=4096)(key)
 
 
 class LedgerCountParams(Params):
@@ -53,12 +59,12 @@ class LedgerCountParams(Params):
         """Normalised names an entry's kind may carry to count."""
         out: set[str] = set()
         for k in self.kinds():
-            out.add(key(k))
+            out.add(_kind_key(k))
             for canon, syns in KIND_SYNONYMS.items():
-                group = {key(canon), *(key(s) for s in syns)}
-                if key(k) in group:
+                group = {_kind_key(canon), *(_kind_key(s) for s in syns)}
+                if _kind_key(k) in group:
                     out |= group
-        out |= {key(s) for s in self.synonyms}
+        out |= {_kind_key(s) for s in self.synonyms}
         out.discard("")
         return out
 
@@ -66,7 +72,7 @@ class LedgerCountParams(Params):
 def kind_matches(entry_kind: str, names: set[str]) -> bool:
     """Equal after normalisation, or the entry's kind contains one of the names
     (政务公开专题会议 is a 专题会议)."""
-    k = key(entry_kind)
+    k = _kind_key(entry_kind)
     return bool(k) and (k in names or any(n in k for n in names))
 
 
