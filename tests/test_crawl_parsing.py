@@ -330,6 +330,35 @@ def test_post_page_date_labels(name, info, date):
     assert extract_body(html, "http://h/a/t.html").date == date
 
 
+UNLABELLED_DATES = [
+    ("a date and source under the title",
+     "<h1>关于做好低保工作的通知</h1><div class='info'><span>2024-06-24 10:30</span><span>来源：市民政局</span></div>{body}",
+     dt.date(2024, 6, 24)),
+    ("a date alone under the title", "<h1>关于做好低保工作的通知</h1><p class='time'>2024年06月24日</p>{body}",
+     dt.date(2024, 6, 24)),
+    ("the info line inside the text, after the title",
+     "<div class='article'><h1>关于做好低保工作的通知</h1><p>2024/06/24 来源：民政局 浏览次数：12</p>"
+     "<p>为进一步做好城乡最低生活保障工作，现就有关事项通知如下，请认真贯彻执行。</p><p>一、总体要求。</p></div>",
+     dt.date(2024, 6, 24)),
+    ("English label", "<h1>关于做好低保工作的通知</h1><p>Published on: 2024-06-24</p>{body}", dt.date(2024, 6, 24)),
+    ("the site's clock is not the page's date",
+     "<div class='top'>今天是2024年11月27日 星期五</div><h1>关于做好低保工作的通知</h1><p>今天是2024年11月27日</p>{body}", None),
+    ("the start of a span is not the page's date",
+     "<h1>关于做好低保工作的通知</h1><p>2024年7月1日起施行</p>{body}", None),
+    ("a date in the text is not the page's date",
+     "<h1>关于做好低保工作的通知</h1><div id='zoom'><p>2024年7月1日，市民政局召开会议，研究部署低保工作。</p></div>", None),
+    ("a long passage between title and text is no info line",
+     "<h1>关于做好低保工作的通知</h1><div>2024-06-24 " + "相关链接 " * 60 + "</div>{body}", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, page, date", UNLABELLED_DATES, ids=[c[0] for c in UNLABELLED_DATES])
+def test_post_page_date_without_label(name, page, date):
+    body = "<div id='zoom'><p>为进一步做好城乡最低生活保障工作，现就有关事项通知如下，请认真贯彻执行。</p></div>"
+    html = f"<html><head><title>关于做好低保工作的通知_邹城市民政局</title></head><body>{page.format(body=body)}</body></html>"
+    assert extract_body(html, "http://h/a/t.html").date == date
+
+
 def test_body_without_known_container_uses_paragraph_density():
     html = """<body><div class="dh"><a href="/">首页</a><a href="/tzgg/">通知公告</a></div>
     <div class="nr-box"><div class="nr-title">钢山街道2024年政务公开工作要点</div>

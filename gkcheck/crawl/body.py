@@ -17,7 +17,7 @@ from lxml import etree
 
 from gkcheck.crawl import tree
 from gkcheck.crawl.html import absolute, squash
-from gkcheck.text.dates import parse_date
+from gkcheck.text.dates import find_dates, parse_date
 
 ATTACHMENT_EXT = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar")
 
@@ -54,10 +54,23 @@ _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 # bare 时间/日期. The specific labels may stand without a colon (table cells, 【发布日期】);
 # a bare one needs a colon or a closing bracket (not 活动时间 2024年7月1日至…).
 _DATE_LABELS = (
-    re.compile(r"(?:发布时间|发布日期|公开日期|发布于)\s*[:：】\]]?\s*"),
+    re.compile(
+        r"(?:发布时间|发布日期|公开日期|发布于|(?i:published(?: on)?|publish(?:ed)? date|release date|posted on))"
+        r"\s*[:：】\]]?\s*"
+    ),
     re.compile(r"(?:发文日期|成文日期)\s*[:：】\]]?\s*"),
-    re.compile(r"(?:时间|日期)\s*[:：】\]]\s*"),
+    re.compile(r"(?:时间|日期|(?i:date))\s*[:：】\]]\s*"),
 )
+# A page whose date has no label at all shows it in the line between the title and the
+# text (`2024-06-24 10:30　来源：市民政局　浏览次数：12`). Only a full date counts there,
+# not one that is the site's clock (今天是2024年11月27日 星期五) or a span (2024年7月1日起).
+_INFO_LINE_MAX = 200  # characters between the title and the text, spaces not counted
+_INFO_LINE_SHORT = 80  # an info line inside the main text, after the title
+_INFO_WORDS = re.compile(r"来源|作者|浏览|点击|阅读|字号|访问|编辑|发布者|发布人|发布机构|供稿|次数")
+_DATE_OR_TIME = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?|\d{1,2}:\d{2}(?::\d{2})?")
+_CLOCK_BEFORE = re.compile(r"(?:今天是|今日|当前日期|当前时间|现在是)\s*[:：]?\s*$")
+_SPAN_AFTER = re.compile(r"^\s*(?:起|至|到|止|前|后|以前|以后|之前|之后|—|-|~|～)")
+_FULL_YEAR = re.compile(r"^(?:\d{4}|[〇零○OΟ0一二三四五六七八九]{4})")
 
 
 @dataclass
@@ -196,19 +209,69 @@ def _walk_parts(el: etree._Element, parts: list[str]) -> None:
             parts.append("\n" if value.tag in _BLOCKS else ("\t" if value.tag in ("td", "th") else ""))
 
 
-def _page_date(doc: etree._Element) -> dt.date | None:
+def _page_date(doc: etree._Element) -> tuple[dt.date | None, str | None]:
+    """(the date a <meta> or a label gives, the page's text when it was read: only when
+    no <meta> gives the date)."""
     meta = _meta(doc, "PubDate", "pubdate", "publishdate", "firstpublishedtime", "others")
     if meta:
         d = parse_date(meta)
         if d:
-            return d
-    full_text = squash(tree.text(doc, " "))  # (only read when no <meta> gives the date)
+            return d, None
+    full_text = squash(tree.text(doc, " "))
     for label in _DATE_LABELS:
         for m in label.finditer(full_text):
             d = parse_date(full_text[m.end() : m.end() + 24])
             if d:
-                return d
+                return d, full_text
+    return None, full_text
+
+
+def _info_line_date(full_text: str, anchors: list[str], text: str) -> dt.date | None:
+    """The date of the page's info line: the first full date between its title (the
+    first of `anchors` found) and its main `text`, when no more than such a line stands
+    between them; or, where the main text opens with the title, in the short line that
+    follows it. Spaces are not compared: the page's text and the main text break lines
+    differently."""
+    lines = text.split("\n")
+    keys = ["".join(a.split()) for a in anchors]
+    if len(lines) > 1 and "".join(lines[0].split()) in keys:
+        line = lines[1]
+        if len(line) <= _INFO_LINE_SHORT and (_INFO_WORDS.search(line) or _only_a_date(line)):
+            return _line_date(line)
+        return None
+    bare, where = _without_spaces(full_text)
+    head = "".join(text.split())[:20]
+    start = bare.find(head) if head else -1
+    for key in keys:
+        at = bare.rfind(key, 0, start) if key and start > 0 else -1
+        if at < 0:
+            continue
+        gap = start - (at + len(key))
+        if 0 < gap <= _INFO_LINE_MAX:
+            return _line_date(full_text[where[at + len(key) - 1] + 1 : where[start]])
+        return None
     return None
+
+
+def _line_date(line: str) -> dt.date | None:
+    """The first full date of an info line that is neither the site's clock nor the
+    start of a span."""
+    for d, (i, j) in find_dates(line):
+        if _FULL_YEAR.match(line[i:j]) and not _CLOCK_BEFORE.search(line[:i]) and not _SPAN_AFTER.match(line[j:]):
+            return d
+    return None
+
+
+def _only_a_date(line: str) -> bool:
+    """Whether the line holds a date (and perhaps a time) and little else."""
+    rest = _DATE_OR_TIME.sub("", line)
+    return len(rest.strip()) <= 4 and rest != line
+
+
+def _without_spaces(text: str) -> tuple[str, list[int]]:
+    """`text` without whitespace, and for each of its characters the index in `text`."""
+    where = [i for i, ch in enumerate(text) if not ch.isspace()]
+    return "".join(text[i] for i in where), where
 
 
 def extract_body(html: str, url: str) -> Body:
@@ -217,14 +280,15 @@ def extract_body(html: str, url: str) -> Body:
     base = tree.base_url(doc, url)
     tree.drop(doc)
     title = _meta(doc, "ArticleTitle", "title")
+    h = tree.first(doc, "h1", "h2")
+    heading = squash(tree.text(h, " ")) if h is not None else ""
     if not title:
-        h = tree.first(doc, "h1", "h2")
-        title = squash(tree.text(h, " ")) or None if h is not None else None
+        title = heading or None
     if not title:
         t = tree.first(doc, "title")
         if t is not None:
             title = squash(tree.text(t)) or None
-    date = _page_date(doc)
+    date, full_text = _page_date(doc)
 
     attachments: list[tuple[str, str]] = []
     seen_att: set[str] = set()
@@ -246,4 +310,6 @@ def extract_body(html: str, url: str) -> Body:
                 seen.add(link)
                 links.append(link)
         text = _text(main)
+    if date is None and full_text and text:
+        date = _info_line_date(full_text, [a for a in (heading, title) if a], text)
     return Body(text=text, title=title, date=date, links=links, attachments=attachments)
