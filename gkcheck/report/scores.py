@@ -19,8 +19,6 @@ A rule's weight is its `weight` field, or by severity: error 3, warning 2, info 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from gkcheck.model import AuditResult, Finding, UnitSummary
 from gkcheck.model.finding import STATUSES
 from gkcheck.model.packed import PackedFindings, briefs_of, with_findings
@@ -92,28 +90,23 @@ def score_units(result: AuditResult) -> AuditResult:
     )
     with_findings(out, findings)
     counts = {u.id: dict.fromkeys(STATUSES, 0) for u in out.units}
-    by_unit: dict[str, list[_Outcome]] = {}
+    # unit id -> what scoring reads of its findings (rule, status, severity): the briefs
+    # themselves, and the findings a baseline hid
+    by_unit: dict[str, list] = {}
     for f in briefs_of(findings):
         if f.unit_id not in counts:  # a unit with findings but no summary (view.unit_summaries)
             counts[f.unit_id] = dict.fromkeys(STATUSES, 0)
             out.units.append(UnitSummary(id=f.unit_id, name=f.unit))
         counts[f.unit_id][f.status] += 1
-        by_unit.setdefault(f.unit_id, []).append(_Outcome(f.rule, f.status, f.severity))
+        by_unit.setdefault(f.unit_id, []).append(f)
     for f in out.baseline_hidden:  # they count in the score, not in the counts
         if f.unit_id not in counts:
             counts[f.unit_id] = dict.fromkeys(STATUSES, 0)
             out.units.append(UnitSummary(id=f.unit_id, name=f.unit))
-        by_unit.setdefault(f.unit_id, []).append(_Outcome(f.rule, f.status, f.severity))
+        by_unit.setdefault(f.unit_id, []).append(f)
     rules = rules_by_id(out)
     for u in out.units:
         u.counts = counts[u.id]
         u.score, u.score_detail = score_of(by_unit.get(u.id, []), rules)
     return out
 
-
-class _Outcome(NamedTuple):
-    """What scoring reads of a finding."""
-
-    rule: str
-    status: str
-    severity: str
