@@ -82,10 +82,10 @@ class _NotPlainJson(Exception):
 
 
 def _json_pairs(pairs):
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise _NotPlainJson  # YAML's loader names the duplicate key and its line
-    return dict(pairs)
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        raise _NotPlainJson  # a key given twice: YAML's loader names it and its line
+    return d
 
 
 # A float YAML 1.1 (PyYAML's resolver) also reads as a float: a dot, a signed exponent.
