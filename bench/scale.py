@@ -55,6 +55,7 @@ class Run:
     max_proc_mb: float  # largest single process (kernel's count)
     findings: int
     exit_code: int
+    phases: str = ""  # the run's `--timings` line: where its wall time went
 
 
 def province(workdir: Path, units: int, all_rules: bool, regen: bool) -> Path:
@@ -106,7 +107,7 @@ def run_check(root: Path, units: int, jobs: int | None) -> Run:
     out = root / "result.json"
     out.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "gkcheck.cli", "check", "--config", str(root / "gkcheck.yaml"),
-           "--format", "json", "--output", str(out)]
+           "--format", "json", "--output", str(out), "--timings"]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
     start = time.perf_counter()
@@ -137,8 +138,9 @@ def run_check(root: Path, units: int, jobs: int | None) -> Run:
     child.stderr.close()
     if child.returncode not in (0, 1):
         raise SystemExit(f"gkcheck check 失败（退出码 {child.returncode}）：\n{err[-2000:]}")
+    phases = next((ln for ln in reversed(err.splitlines()) if ln.startswith("用时：")), "")
     return Run(units, wall, usage.ru_utime + usage.ru_stime, peak[0] / 2**20, usage.ru_maxrss / 1024,
-               count_findings(out), child.returncode)
+               count_findings(out), child.returncode, phases)
 
 
 def count_findings(path: Path) -> int:
@@ -160,6 +162,8 @@ def report(runs: list[Run]) -> None:
             f"（单进程最大 {r.max_proc_mb:.0f}MB） 结果数={r.findings} 每秒结果数={r.findings / r.wall:.0f}"
             f" 每单位={1000 * r.wall / r.units:.1f}ms"
         )
+        if r.phases:
+            print(f"  {r.phases}")
     by_units = {r.units: r for r in runs}
     for r in runs:
         big = by_units.get(r.units * 10)

@@ -57,11 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="按规则检查各单位（读取 gkcheck.yaml）")
     _add_source_args(c)
     _add_output_args(c)
+    _add_timings_arg(c)
     c.set_defaults(func=_run_check)
 
     a = sub.add_parser("audit", help="完整审计：抓取网站栏目、检查、生成报告到输出文件夹")
     _add_source_args(a)
     _add_output_args(a)
+    _add_timings_arg(a)
     a.add_argument("--resume", action="store_true", help="从上次中断处继续抓取")
     a.add_argument("--no-crawl", action="store_true", help="不抓取，只用存储中已有的数据")
     a.add_argument("--concurrency", type=int, help="每个网站同时请求数")
@@ -120,6 +122,10 @@ def _add_source_args(c) -> None:
     c.add_argument(
         "--jobs", type=int, help="并行检查的进程数（默认按处理器数，单位较多时才并行；1 为不并行）"
     )
+
+
+def _add_timings_arg(c) -> None:
+    c.add_argument("--timings", action="store_true", help="结束时在标准错误输出各阶段用时")
 
 
 def _add_output_args(c) -> None:

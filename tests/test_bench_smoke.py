@@ -29,5 +29,8 @@ def test_scale_bench_prints_its_figures(tmp_path):
     # 20 units, each with its catalog, ledger and 20 crawled columns: many findings each
     assert int(figures["结果数"]) > 20 * 20
     assert float(figures["每秒结果数"]) > 0
+    lines = out.stdout.splitlines()
+    phases = lines[lines.index(line) + 1].strip()  # the run's own --timings line, under its figures
+    assert phases.startswith("用时：读取配置和规则 ") and "检查 20 个单位 " in phases and "；合计 " in phases
     result = tmp_path / "province-20" / "result.json"
     assert '"schema": "gkcheck.audit/1"' in result.read_text(encoding="utf-8")[:200]

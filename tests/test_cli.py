@@ -61,6 +61,23 @@ def test_check_on_demo_json_contract(tmp_path):
     assert health and not [f for f in health if f["status"] == "fail"]
 
 
+def test_check_timings_lists_each_phase_and_keeps_the_result(tmp_path):
+    import re
+
+    out = tmp_path / "r.json"
+    proc = run("check", "--format", "json", "--output", str(out), "--timings", "--unit", "市民政局")
+    assert proc.returncode == 1, proc.stderr  # the same exit code as without --timings
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith("用时："), line
+    phases = [re.fullmatch(r"(.+) (\d+\.\d) 秒", part).groups() for part in line.removeprefix("用时：").split("；")]
+    assert [p[0] for p in phases] == ["读取配置和规则", "准备证据", "检查 1 个单位", "豁免、基线和计分", "输出结果", "合计"]
+    total = float(phases[-1][1])
+    assert sum(float(p[1]) for p in phases[:-1]) <= total + 0.5
+    assert json.loads(out.read_text(encoding="utf-8"))["units"][0]["name"] == "市民政局"
+    plain = run("check", "--format", "json", "--output", str(tmp_path / "p.json"), "--unit", "市民政局")
+    assert "用时：" not in plain.stderr
+
+
 def test_validate_names_real_rows_and_fails_on_errors():
     proc = run("validate", "catalogs/市民政局主动公开事项目录.xlsx", "--unit", "民政局")
     assert proc.returncode == 1

@@ -13,6 +13,7 @@ from gkcheck.engine.evaluate import evaluate
 from gkcheck.engine.gather import Gathered, Sources, gather
 from gkcheck.engine.pack import Pack, load_pack, merge_packs
 from gkcheck.engine.selectors import UnknownSelector
+from gkcheck.engine.timings import NoTimes, PhaseTimes
 from gkcheck.errors import ConfigError, GkError
 from gkcheck.model import AuditResult
 
@@ -92,14 +93,17 @@ def resolve_inputs(args) -> Inputs:
     return Inputs(cfg, pack, sources, as_of, units, jobs if jobs is not None else 0)
 
 
-def run_pipeline(inp: Inputs) -> tuple[AuditResult, Gathered]:
+def run_pipeline(inp: Inputs, times: PhaseTimes | None = None) -> tuple[AuditResult, Gathered]:
     from gkcheck.engine.evaluate import select_units
 
+    times = times or NoTimes()
     chosen = [u.id for u in select_units(inp.pack, inp.units)]
-    gathered = gather(inp.pack, inp.sources, chosen, lazy=True)
+    with times.phase("准备证据"):
+        gathered = gather(inp.pack, inp.sources, chosen, lazy=True)
     try:
-        result = evaluate(inp.pack, gathered.evidence, as_of=inp.as_of, units=inp.units or None, jobs=inp.jobs)
-        gathered.finish()
+        with times.phase(f"检查 {len(chosen)} 个单位"):
+            result = evaluate(inp.pack, gathered.evidence, as_of=inp.as_of, units=inp.units or None, jobs=inp.jobs)
+            gathered.finish()
     finally:
         gathered.close()
     result.errors = [*gathered.errors, *result.errors]
@@ -173,28 +177,43 @@ def finish(result: AuditResult, gathered: Gathered | None, args, cfg: LoadedConf
 
 
 def check_command(args) -> int:
-    inp = resolve_inputs(args)
-    result, gathered = run_pipeline(inp)
-    result = postprocess(result, args, inp.config)
+    times = PhaseTimes() if getattr(args, "timings", False) else NoTimes()
+    with times.phase("读取配置和规则"):
+        inp = resolve_inputs(args)
+    result, gathered = run_pipeline(inp, times)
+    with times.phase("豁免、基线和计分"):
+        result = postprocess(result, args, inp.config)
     out_dir = Path(args.output_dir) if getattr(args, "output_dir", None) else None
-    emit(result, args, _formats(args, ["text"]), out_dir)
-    return finish(result, gathered, args, inp.config)
+    with times.phase("输出结果"):
+        emit(result, args, _formats(args, ["text"]), out_dir)
+    code = finish(result, gathered, args, inp.config)
+    if not isinstance(times, NoTimes):
+        sys.stderr.write(times.line() + "\n")
+    return code
 
 
 def audit_command(args) -> int:
     """Crawl (serving the demo fixture site if configured), check, report into out/."""
-    inp = resolve_inputs(args)
+    times = PhaseTimes() if getattr(args, "timings", False) else NoTimes()
+    with times.phase("读取配置和规则"):
+        inp = resolve_inputs(args)
     cfg = inp.config
     if inp.sources.sites and not getattr(args, "no_crawl", False):
-        crawl_for_audit(inp, args)
-    result, gathered = run_pipeline(inp)
-    result = postprocess(result, args, cfg)
+        with times.phase("抓取网站栏目"):
+            crawl_for_audit(inp, args)
+    result, gathered = run_pipeline(inp, times)
+    with times.phase("豁免、基线和计分"):
+        result = postprocess(result, args, cfg)
     out_dir = Path(getattr(args, "output_dir", None) or cfg.resolve(cfg.cfg.output, "output"))
     formats = _formats(args, cfg.cfg.formats)
     if "json" not in formats:
         formats.append("json")
-    emit(result, args, formats, out_dir)
-    return finish(result, gathered, args, cfg)
+    with times.phase("输出结果"):
+        emit(result, args, formats, out_dir)
+    code = finish(result, gathered, args, cfg)
+    if not isinstance(times, NoTimes):
+        sys.stderr.write(times.line() + "\n")
+    return code
 
 
 def crawl_for_audit(inp: Inputs, args) -> None:
