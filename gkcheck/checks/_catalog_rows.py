@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import PurePath
 
 from gkcheck.checks.registry import CheckContext, Outcome, unknown
@@ -27,8 +27,8 @@ class Rows:
 
     @cached_property
     def several_files(self) -> bool:
-        # computed once: `where` asks for every row (a per-call scan made checks O(n²))
-        return len({it.pos.file for it in self.items}) > 1
+        # once per unit's rows: `where` asks for every row (a per-call scan made checks O(n²))
+        return several_files(self.items)
 
     def keys(self, field: str) -> list[str]:
         """`key(item.field(field))` of every row, in row order (worked out once per unit's
@@ -44,6 +44,10 @@ class Rows:
         punctuation, symbols and a list number (the test for an empty cell)."""
         return field_filled(self.items, field)
 
+    def rough(self, field: str) -> list[str]:
+        """`key_ideographs(item.field(field))` of every row."""
+        return field_rough(self.items, field)
+
     def where(self, item: CatalogItem) -> str:
         """"第12行" (with the file name when the unit has several catalog files)."""
         pos = item.pos
@@ -53,36 +57,44 @@ class Rows:
         return f"{PurePath(pos.file).name} {text}" if self.several_files else text
 
 
-# Columns worked out for the rows last asked about (the rules of one unit run one after
-# another on the same rows): (rows, {(what, field): column}).
-_columns: tuple[list[CatalogItem], dict[tuple[str, str], list]] | None = None
+# What the rules worked out about the rows last asked about (the rules of one unit run
+# one after another on the same rows): (rows, {(what, field): result}).
+_columns: tuple[list[CatalogItem], dict[tuple[str, str], object]] | None = None
 
 
-def _columns_of(items: list[CatalogItem]) -> dict[tuple[str, str], list]:
+def rows_memo(items: list[CatalogItem]) -> dict[tuple[str, str], object]:
+    """A dict for what is worked out about `items`, kept while the same rows are asked
+    about: a new one for other rows."""
     global _columns
     # list comparison tests identity first: equal rows (same objects) cost no model __eq__
     if _columns is None or _columns[0] != items:
         _columns = (list(items), {})
     return _columns[1]
 
+# The text fields, and their values in a row's __dict__, read together: one pass over the rows.
+_TEXT_FIELDS = tuple(FIELD_ATTRS)
+_TEXT_VALUES = itemgetter(*FIELD_ATTRS.values())
+
 
 def column_values(items: list[CatalogItem], field: str) -> list[str]:
     """`it.field(field)` for every item (remembered)."""
-    cols = _columns_of(items)
+    cols = rows_memo(items)
     col = cols.get(("value", field))
     if col is None:
-        attr = FIELD_ATTRS.get(field)
-        if attr is None:
-            col = [it.extra.get(field, "") for it in items]
+        if field in FIELD_ATTRS:  # every text column at once
+            columns = zip(*map(_TEXT_VALUES, map(vars, items))) if items else [()] * len(_TEXT_FIELDS)
+            for name, column in zip(_TEXT_FIELDS, columns):
+                # `or ""` as `CatalogItem.field` reads a cell, only where it may change one
+                cols["value", name] = list(column) if all(column) else [v or "" for v in column]
+            col = cols["value", field]
         else:
-            col = [v or "" for v in map(attrgetter(attr), items)]
-        cols["value", field] = col
+            col = cols["value", field] = [it.extra.get(field, "") for it in items]
     return col
 
 
 def field_keys(items: list[CatalogItem], field: str) -> list[str]:
     """`key(it.field(field))` for every item (remembered)."""
-    cols = _columns_of(items)
+    cols = rows_memo(items)
     col = cols.get(("key", field))
     if col is None:
         col = cols["key", field] = list(map(key, column_values(items, field)))
@@ -92,18 +104,54 @@ def field_keys(items: list[CatalogItem], field: str) -> list[str]:
 def field_filled(items: list[CatalogItem], field: str) -> list[bool]:
     """`[bool(k) for k in field_keys(items, field)]`, without working out the keys of
     cells that surely have one (see `has_key`); remembered."""
-    cols = _columns_of(items)
+    cols = rows_memo(items)
     col = cols.get(("filled", field))
     if col is None:
         keys = cols.get(("key", field))
         if keys is not None:
-            col = [bool(k) for k in keys]
+            col = list(map(bool, keys))
         else:  # columns repeat a few values (全社会, 主动 …): each distinct value once
             values = column_values(items, field)
-            verdict = {v: has_key(v) for v in set(values)}
+            distinct = dict.fromkeys(values)
+            verdict = dict(zip(distinct, map(_has_key, distinct)))
             col = list(map(verdict.__getitem__, values))
         cols["filled", field] = col
     return col
+
+
+def field_rough(items: list[CatalogItem], field: str) -> list[str]:
+    """`key_ideographs(it.field(field))` for every item (remembered)."""
+    cols = rows_memo(items)
+    col = cols.get(("rough", field))
+    if col is None:
+        values = column_values(items, field)
+        # a column of names repeats a few (the cache has them); others in one pass
+        col = list(map(key_ideographs, values)) if field in _NAME_FIELDS else column_ideographs(values)
+        cols["rough", field] = col
+    return col
+
+
+_NAME_FIELDS = frozenset({"一级事项", "二级事项", "三级事项"})
+
+
+def column_ideographs(values: list[str]) -> list[str]:
+    """`list(map(key_ideographs, values))`; for a column whose text is NFKC already (as
+    good as every catalog's) in one pass over its text: joined at a character that ends
+    any normalisation's reach and that no cell holds, each cell's text is as in the
+    column's."""
+    text = _ROW_BREAK.join(values)
+    if len(values) > 1 and text.count(_ROW_BREAK) == len(values) - 1 and unicodedata.is_normalized("NFKC", text):
+        return "".join(_IDEOGRAPHS_OR_BREAKS.findall(text)).split(_ROW_BREAK)
+    return list(map(key_ideographs, values))
+
+
+def several_files(items: list[CatalogItem]) -> bool:
+    """Whether the rows come from more than one file (remembered)."""
+    cols = rows_memo(items)
+    found = cols.get(("files", ""))
+    if found is None:
+        found = cols["files", ""] = len({it.pos.file for it in items}) > 1
+    return found
 
 
 # A Latin letter or a CJK ideograph other than the numerals 一…十 survives `key`:
@@ -124,8 +172,11 @@ def _ideographs_but_numerals() -> str:
 
 _SURELY_KEYED = re.compile(f"[A-Za-z{_ideographs_but_numerals()}]")
 _NOT_IDEOGRAPH = re.compile(f"[^{_ideographs_but_numerals()}]+")
+_ROW_BREAK = "\x01"  # a control character: NFKC leaves it alone, nothing composes with it
+_IDEOGRAPHS_OR_BREAKS = re.compile(f"[{_ROW_BREAK}{_ideographs_but_numerals()}]+")
 
 
+@lru_cache(maxsize=4096)
 def ideographs_of_key(key_text: str) -> str:
     """The CJK ideographs (but the numerals 一…十) of a key, in order."""
     return _NOT_IDEOGRAPH.sub("", key_text)
@@ -148,6 +199,9 @@ def has_key(text: str | None) -> bool:
     if not text:
         return False
     return _SURELY_KEYED.search(text) is not None or bool(key(text))
+
+
+_has_key = lru_cache(maxsize=65536)(has_key)  # for whole columns
 
 
 def rows_of(ctx: CheckContext) -> tuple[Rows | None, Outcome | None]:

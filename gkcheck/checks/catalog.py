@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter, not_
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -25,7 +27,6 @@ from gkcheck.checks._catalog_rows import (
     Rows,
     catalog_name,
     catalog_ref,
-    has_key,
     item_record,
     item_ref,
     key_ideographs,
@@ -44,7 +45,7 @@ from gkcheck.checks.registry import (
     unknown,
     warned,
 )
-from gkcheck.model.catalog import CATALOG_FIELDS
+from gkcheck.model.catalog import CATALOG_FIELDS, Catalog, CatalogItem
 from gkcheck.text.citations import find_citations, vague_basis
 from gkcheck.text.normalize import key, normalize
 from gkcheck.text.timelimit import parse_time_limit
@@ -270,10 +271,9 @@ def fields_complete(ctx: CheckContext, params: FieldsCompleteParams):
     bad = 0
     per_row_cols = [keys[f] for f in per_row]
     # rows with every field filled are passed over without building a list for them
-    complete = [all(filled) for filled in zip(*per_row_cols)] if per_row_cols else [True] * len(rows.items)
-    for i, it in enumerate(rows.items):
-        if complete[i]:
-            continue
+    complete = list(map(all, zip(*per_row_cols))) if per_row_cols else [True] * len(rows.items)
+    for i in compress(range(len(complete)), map(not_, complete)):
+        it = rows.items[i]
         missing = [f for f in per_row if not keys[f][i]]
         if missing:
             bad += 1
@@ -341,19 +341,19 @@ def field_values(ctx: CheckContext, params: FieldValuesParams):
     values = {f: rows.values(f) for f in params.fields}
     # the verdict on each distinct value of a column, then only the rows with something to say
     verdicts = {}
+    fail_empty = params.empty == "fail"
+    rows_to_report: set[int] = set()
+    everyone = range(len(rows.items))
     for f in params.fields:
         acc = accepted.get(f, frozenset())
-        filled_values = {v for v, filled in zip(values[f], keys[f]) if filled}
-        verdicts[f] = {v: _judged(f, v, acc, params.max_working_days) for v in filled_values}
-    fail_empty = params.empty == "fail"
-    to_report = sorted(
-        {
-            i
-            for f in params.fields
-            for i, (v, filled) in enumerate(zip(values[f], keys[f]))
-            if (verdicts[f][v] if filled else fail_empty)
-        }
-    )
+        verdicts[f] = {v: _judged(f, v, acc, params.max_working_days) for v in set(compress(values[f], keys[f]))}
+        # whether a cell is filled depends on its value alone: a value judged is a filled one
+        judged = {v for v, said in verdicts[f].items() if said}
+        if judged:
+            rows_to_report.update(compress(everyone, map(judged.__contains__, values[f])))
+        if fail_empty:
+            rows_to_report.update(compress(everyone, map(not_, keys[f])))
+    to_report = sorted(rows_to_report)
     for i in to_report:
         it = rows.items[i]
         for f in params.fields:
@@ -460,18 +460,21 @@ def basis_cites_law(ctx: CheckContext, params: BasisParams):
         return
     suffixes = tuple(params.extra_suffixes)
     bad = 0
-    for it in rows.items:
-        value = it.basis
-        if not has_key(value):
-            if params.empty == "fail":
-                bad += 1
-                where = f"{rows.where(it)}（{label(it)}）"
-                yield failed(f"{where}未填写公开依据", [item_ref(it)], record=item_record(it))
-            continue
-        if _cites_law(value, suffixes):
-            continue
+    values, filled = rows.values("公开依据"), rows.filled("公开依据")
+    cites = {v: _cites_law(v, suffixes) for v in set(compress(values, filled))}
+    # the rows with something to say: empty ones (when they fail) and those citing no law
+    if params.empty == "fail":
+        to_report = [i for i, v in enumerate(values) if not (filled[i] and cites[v])]
+    else:
+        to_report = [i for i in compress(range(len(values)), filled) if not cites[values[i]]]
+    for i in to_report:
+        it = rows.items[i]
         bad += 1
         where = f"{rows.where(it)}（{label(it)}）"
+        if not filled[i]:
+            yield failed(f"{where}未填写公开依据", [item_ref(it)], record=item_record(it))
+            continue
+        value = it.basis
         ref = [item_ref(it, quote=short(value, 80))]
         if vague_basis(value):
             msg = f"{where}的公开依据“{short(value)}”未写明具体法律法规（泛指不能作为依据）"
@@ -519,11 +522,7 @@ def no_duplicates(ctx: CheckContext, params: NoDuplicatesParams):
     if problem:
         yield problem
         return
-    # Rows with equal keys have equal key ideographs (cheap, see `key_ideographs`): only
-    # rows that share theirs with another row are compared on their keys.
-    rough = [tuple(map(key_ideographs, rows.values(f))) for f in params.fields]
-    rough_count = Counter(zip(*rough))
-    candidates = [i for i, sig in enumerate(zip(*rough)) if rough_count[sig] > 1]
+    candidates = _maybe_duplicates(rows, params.fields)
     groups: dict[tuple[str, ...], list] = defaultdict(list)
     for i in candidates:
         it = rows.items[i]
@@ -545,7 +544,31 @@ def no_duplicates(ctx: CheckContext, params: NoDuplicatesParams):
         yield passed(f"{len(rows.items)}行中没有重复的事项")
 
 
+def _maybe_duplicates(rows: Rows, fields: list[str]) -> list[int]:
+    """The rows (in order) that share their key ideographs in `fields` with another row.
+
+    Rows with equal keys have equal key ideographs (cheap, see `key_ideographs`): only
+    these rows are compared on their keys. The 公开内容, the long text of a row, is read
+    last, for the rows that share the other fields' ideographs with another.
+    """
+    names = [f for f in fields if f != "公开内容"]
+    rough = list(zip(*(rows.rough(f) for f in names))) if names else [()] * len(rows.items)
+    count = Counter(rough)
+    if len(count) == len(rough):  # every row its own
+        return []
+    maybe = [i for i, sig in enumerate(rough) if count[sig] > 1]
+    if len(names) < len(fields):  # the 公开内容 too (once or more, as `fields` lists it)
+        contents = rows.values("公开内容")
+        times = len(fields) - len(names)
+        rough = [rough[i] + (key_ideographs(contents[i]),) * times for i in maybe]
+        count = Counter(rough)
+        maybe = [i for i, sig in zip(maybe, rough) if count[sig] > 1]
+    return maybe
+
+
 # --------------------------------------------------------------------------- catalog.updated_within
+
+_UPDATED = attrgetter("updated")
 
 
 class UpdatedWithinParams(Params):
@@ -583,8 +606,9 @@ def updated_within(ctx: CheckContext, params: UpdatedWithinParams):
     if problem:
         yield problem
         return
-    dated = [(c.updated, catalog_ref(c)) for c in rows.catalogs if c.updated]
-    dated += [(it.updated, item_ref(it)) for it in rows.items if it.updated]
+    # (date, catalog or row) of every date given; the evidence made for the one cited
+    dated: list[tuple[dt.date, Catalog | CatalogItem]] = [(c.updated, c) for c in rows.catalogs if c.updated]
+    dated += [(d, it) for d, it in zip(map(_UPDATED, rows.items), rows.items) if d]
     if not dated:
         msg = "目录未标注更新日期（目录和条目都没有），无法核验是否动态更新"
         yield {"unknown": unknown, "warn": warned, "fail": failed}[params.undated](msg)
@@ -594,7 +618,8 @@ def updated_within(ctx: CheckContext, params: UpdatedWithinParams):
         first = min(d for d, _ in dated)
         yield unknown(f"目录的更新日期（{first}）晚于核验日期{ctx.as_of}，无法判断核验日期时的状态")
         return
-    latest, ref = max(past, key=lambda p: p[0])
+    latest, source = max(past, key=lambda p: p[0])
+    ref = catalog_ref(source) if isinstance(source, Catalog) else item_ref(source)
     if params.window == "days":
         age = (ctx.as_of - latest).days
         if age <= params.days:

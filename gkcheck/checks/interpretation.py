@@ -54,17 +54,44 @@ MAX_LISTED = 8  # facts listed in one message
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[\[(]\d{4}[\])]\d{1,4}号")
 _QUOTED = re.compile(r"《([^《》]{2,})》")
 _INTERP_WORDS = re.compile(r"解读|问答|读懂|图解|答记者问|一图看懂|图读|释义|政策吹风")
-_INTERP_AFFIXES = re.compile(
+_INTERP_PREFIX = (
     r"^(?:[\[(]?(?:政策解读|图文解读|文字解读|图解|解读|视频解读|专家解读|部门解读|媒体解读)[\])]?[:：]?)"
     r"|^(?:一图读懂|一图看懂|图读|图解)[:：]?"
-    r"|(?:的?(?:政策)?解读(?:材料)?|的?(?:政策)?问答|答记者问|释义|政策吹风会?)$"
 )
+_INTERP_SUFFIX = r"(?:的?(?:政策)?解读(?:材料)?|的?(?:政策)?问答|答记者问|释义|政策吹风会?)$"
+_INTERP_AFFIXES = re.compile(f"{_INTERP_PREFIX}|{_INTERP_SUFFIX}")
+_RE_INTERP_SUFFIX = re.compile(_INTERP_SUFFIX)
+# A suffix match starts at most this far before the end: 的政策解读材料, and the line
+# break `$` may stand before.
+_SUFFIX_REACH = 8
+
+
+def _strip_interp_affixes(t: str) -> str:
+    """_INTERP_AFFIXES.sub("", t), without trying the suffix at every position: a match
+    at the start (any alternative), then at most one suffix match near the end."""
+    head = _INTERP_AFFIXES.match(t)
+    start = head.end() if head else 0
+    tail = _RE_INTERP_SUFFIX.search(t, max(start, len(t) - _SUFFIX_REACH))
+    if tail is None:
+        return t[start:]
+    return t[start:tail.start()] + t[tail.end():]
 
 
 def _strip_doc_number(title: str) -> str:
     t = normalize(title)
-    t = _DOC_NUMBER.sub("", t)
-    return re.sub(r"\((?:[^()]*\d{4}[^()]*)?\)$", "", t).strip()
+    if "号" in t:  # what _DOC_NUMBER ends with
+        t = _DOC_NUMBER.sub("", t)
+    return _RE_TRAILING_YEAR_NOTE.sub("", t).strip()
+
+
+_RE_TRAILING_YEAR_NOTE = re.compile(r"\((?:[^()]*\d{4}[^()]*)?\)$")
+
+
+_RE_DOC_VERB = re.compile(r"^(?:印发|转发|修订|公布|发布)")
+_RE_DOC_KIND = re.compile(r"的(?:通知|意见|决定|公告|通告|批复|函)$")
+_RE_DOC_KIND_BARE = re.compile(r"(?:通知|公告|通告)$")
+_RE_INTERP_VERB = re.compile(r"^(?:印发|转发)")
+_RE_INTERP_KIND = re.compile(r"的(?:通知|意见|决定)$")
 
 
 @lru_cache(maxsize=65536)
@@ -81,9 +108,9 @@ def document_core(title: str) -> str:
         return max(quoted, key=len)
     if "关于" in t:
         t = t[t.index("关于") + 2:]
-    t = re.sub(r"^(?:印发|转发|修订|公布|发布)", "", t)
-    t = re.sub(r"的(?:通知|意见|决定|公告|通告|批复|函)$", "", t)
-    t = re.sub(r"(?:通知|公告|通告)$", "", t)
+    t = _RE_DOC_VERB.sub("", t)
+    t = _RE_DOC_KIND.sub("", t)
+    t = _RE_DOC_KIND_BARE.sub("", t)
     return t
 
 
@@ -96,14 +123,14 @@ def interpretation_core(title: str) -> str:
     if quoted:
         return max(quoted, key=len)
     for _ in range(3):
-        t2 = _INTERP_AFFIXES.sub("", t).strip(" :：-")
+        t2 = _strip_interp_affixes(t).strip(" :：-")
         if t2 == t:
             break
         t = t2
     if "关于" in t:
         t = t[t.index("关于") + 2:]
-    t = re.sub(r"^(?:印发|转发)", "", t)
-    t = re.sub(r"的(?:通知|意见|决定)$", "", t)
+    t = _RE_INTERP_VERB.sub("", t)
+    t = _RE_INTERP_KIND.sub("", t)
     return t
 
 
@@ -181,14 +208,29 @@ def _doc_numbers(title: str) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def _doc_number_set(title: str) -> frozenset[str]:
-    return frozenset(_DOC_NUMBER.findall(normalize(title)))
+    t = normalize(title)
+    return frozenset(_DOC_NUMBER.findall(t)) if "号" in t else frozenset()
+
+
+# An http(s) URL that urlsplit takes apart without any of its special cases: ASCII, no
+# brackets (IPv6 hosts), no tab or line break (which it deletes).
+_PLAIN_URL = re.compile(r"https?://(?P<netloc>[^/?#]*)(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?(?:#.*)?", re.I | re.S)
+_NOT_PLAIN = re.compile(r"[\[\]\t\r\n]")
 
 
 @lru_cache(maxsize=65536)
 def _url_key(url: str) -> str:
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/") or "/"
-    return f"{parts.netloc.lower()}{path}{'?' + parts.query if parts.query else ''}"
+    """A URL as pages are compared: host (lower case), path without a trailing slash,
+    query; scheme and fragment dropped."""
+    url = url.strip()
+    m = _PLAIN_URL.fullmatch(url) if url.isascii() and not _NOT_PLAIN.search(url) else None
+    if m is not None:  # what urlsplit gives, read directly
+        netloc, path, query = m["netloc"], m["path"], m["query"]
+    else:
+        parts = urlsplit(url)
+        netloc, path, query = parts.netloc, parts.path, parts.query
+    path = path.rstrip("/") or "/"
+    return f"{netloc.lower()}{path}{'?' + query if query else ''}"
 
 
 def _links_to(src: Post, dst: Post) -> bool:
@@ -227,6 +269,80 @@ def _title_score(document: str, interp: str, cutoff: float) -> tuple[float, str]
     return key_similarity(key(core_d), key(core_i), cutoff), "标题"
 
 
+@dataclass(frozen=True)
+class _TitleShape:
+    """What a title score reads of one title: its document numbers and the key of its core
+    (document_core or interpretation_core), with the count of each character of the key."""
+
+    numbers: frozenset[str]
+    core_key: str
+    counts: dict[str, int]
+
+
+def _shape(title: str, core: str) -> _TitleShape:
+    core_key = key(core)
+    counts: dict[str, int] = {}
+    for ch in core_key:
+        counts[ch] = counts.get(ch, 0) + 1
+    return _TitleShape(_doc_number_set(title), core_key, counts)
+
+
+@lru_cache(maxsize=65536)
+def _document_shape(title: str) -> _TitleShape:
+    return _shape(title, document_core(title))
+
+
+@lru_cache(maxsize=65536)
+def _interpretation_shape(title: str) -> _TitleShape:
+    return _shape(title, interpretation_core(title))
+
+
+def _may_reach(doc: _TitleShape, interp: _TitleShape, threshold: float) -> bool:
+    """False when the title score (_title_score) of a document and a 解读 is certainly
+    below `threshold`, found without comparing the titles: the score is 1.0 for a shared
+    document number, else 0.0 or the key similarity of the two cores, which is the larger
+    of difflib's ratio and a bonus given only when one key contains the other. The ratio
+    is at most difflib's quick_ratio: 2 × (the characters the keys have in common,
+    counted with repetition) / (their total length), worked out here the same way."""
+    if not threshold > 0.0:
+        return True  # a score of 0.0 reaches it
+    if doc.numbers and interp.numbers and doc.numbers & interp.numbers:
+        return True
+    a, b = doc.core_key, interp.core_key
+    if len(a) < 4 or len(b) < 4:
+        return False  # _title_score gives 0.0
+    if a in b or b in a:
+        return True
+    fewer, more = (doc.counts, interp.counts) if len(doc.counts) <= len(interp.counts) else (interp.counts, doc.counts)
+    common = 0
+    for ch, n in fewer.items():
+        m = more.get(ch)
+        if m:
+            common += n if n < m else m
+    return 2.0 * common / (len(a) + len(b)) >= threshold
+
+
+def _url_index(posts: list[Post]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Where each post is found by URL key: (own URL key -> positions, key of a URL it
+    links to -> positions), positions in `posts` in ascending order."""
+    by_url: dict[str, list[int]] = {}
+    by_link: dict[str, list[int]] = {}
+    for n, post in enumerate(posts):
+        by_url.setdefault(_url_key(post.url), []).append(n)
+        for link_key in {_url_key(u) for u in post.links}:
+            by_link.setdefault(link_key, []).append(n)
+    return by_url, by_link
+
+
+def _linked(doc: Post, interps: list[Post], by_url: dict[str, list[int]], by_link: dict[str, list[int]]) -> list[int]:
+    """Positions (ascending) of the 解读 that `doc` links to or that link to `doc` (as
+    _links_to either way), other than the document's own page."""
+    found = set(by_link.get(_url_key(doc.url), ()))
+    for link_key in {_url_key(u) for u in doc.links}:
+        found.update(by_url.get(link_key, ()))
+    return sorted(n for n in found if interps[n].url != doc.url)
+
+
 def pair_documents(
     documents: Iterable[Post], interpretations: Iterable[Post], threshold: float = 0.8
 ) -> list[Pair]:
@@ -234,30 +350,18 @@ def pair_documents(
     same document number) or that links to it / is linked from it. A link wins over a
     title; among titles the highest score wins, then the 解读 closest in date."""
     interps = list(interpretations)
-    # each post's own URL key and the keys of its links, worked out once (as _links_to)
-    interp_keys = [(_url_key(i.url), {_url_key(u) for u in i.links}) for i in interps]
+    by_url, by_link = _url_index(interps)
     pairs = []
     for doc in documents:
-        best: tuple[float, int, Post, str] | None = None
         # A link (score 2) beats every title (at most 1): with a linked 解读 the titles
         # need not be compared.
-        doc_key, doc_links = _url_key(doc.url), {_url_key(u) for u in doc.links}
-        linked = {
-            id(i)
-            for i, (i_key, i_links) in zip(interps, interp_keys)
-            if i.url != doc.url and (i_key in doc_links or doc_key in i_links)
-        }
-        for interp in interps:
-            if interp.url == doc.url:
-                continue
-            if id(interp) in linked:
-                score, how = 2.0, "链接"
-            elif linked:
-                continue
-            else:
-                score, how = title_score(doc, interp, threshold)
-                if score < threshold:
-                    continue
+        linked = _linked(doc, interps, by_url, by_link)
+        if linked:
+            found = [(interps[n], 2.0, "链接") for n in linked]
+        else:
+            found = _title_matches(doc, interps, threshold)
+        best: tuple[float, int, Post, str] | None = None
+        for interp, score, how in found:
             gap = abs((interp.date - doc.date).days) if interp.date and doc.date else 10**6
             cand = (score, -gap, interp, how)
             if best is None or cand[:2] > best[:2]:
@@ -269,6 +373,20 @@ def pair_documents(
     return pairs
 
 
+def _title_matches(doc: Post, interps: list[Post], threshold: float) -> list[tuple[Post, float, str]]:
+    """(解读, score, how) of each 解读 whose title names `doc` with a score ≥ threshold, in
+    the order given; a pair that cannot reach it (_may_reach) is not scored."""
+    found = []
+    doc_shape = _document_shape(doc.title)
+    for interp in interps:
+        if interp.url == doc.url or not _may_reach(doc_shape, _interpretation_shape(interp.title), threshold):
+            continue
+        score, how = title_score(doc, interp, threshold)
+        if not score < threshold:
+            found.append((interp, score, how))
+    return found
+
+
 # ------------------------------------------------------------------------------ params
 
 SERVICE_WORDS = (
@@ -278,6 +396,9 @@ SERVICE_WORDS = (
 )
 NORMATIVE_WORDS = ("规范性文件", "办法", "规定", "细则", "规则", "实施意见", "若干措施", "暂行")
 _NORMATIVE_NUMBER = re.compile(r"规[\[(]\d{4}[\])]")
+# whether a title holds any of the words (one search instead of a test per word)
+_RE_SERVICE_WORD = re.compile("|".join(map(re.escape, SERVICE_WORDS)))
+_RE_NORMATIVE_WORD = re.compile("|".join(map(re.escape, NORMATIVE_WORDS)))
 
 
 class PairingParams(Params):
@@ -293,9 +414,9 @@ class PairingParams(Params):
         if self.keywords is not None:
             return any(normalize(w) in title for w in self.keywords)
         if self.only == "规范性文件":
-            return bool(_NORMATIVE_NUMBER.search(title)) or any(w in title for w in NORMATIVE_WORDS)
+            return bool(_NORMATIVE_NUMBER.search(title) or _RE_NORMATIVE_WORD.search(title))
         if self.only == "services":
-            return any(w in title for w in SERVICE_WORDS)
+            return _RE_SERVICE_WORD.search(title) is not None
         return True
 
     def selection(self) -> str:
@@ -337,7 +458,11 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
         return unknown(f"{problem}，无法核验政策解读")
     hit_i = find_column(cols, params.interpretations_column)
     note = ""
-    interps: list[Post] = [p for p in col_d.posts if looks_like_interpretation(p.title)]
+    # the documents column's posts: 解读 (by their titles) and documents
+    interps: list[Post] = []
+    docs: list[Post] = []
+    for p in col_d.posts:
+        (interps if looks_like_interpretation(p.title) else docs).append(p)
     label_i = params.interpretations_column.name
     interps_cut = None
     if hit_i is None:
@@ -355,14 +480,20 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
             if reach is not None:
                 interps_cut = (reach, cut_note(label_i, col_i))
     span = resolve(params.since, ctx.as_of, ctx.plan_year)
-    docs = [p for p in col_d.posts if not looks_like_interpretation(p.title) and params.wants(p)]
     local = local_areas(ctx.unit.all_names())
-    foreign = [p for p in docs if span.contains(p.date) and other_issuer(p.title, local)]
-    docs = [p for p in docs if not other_issuer(p.title, local)]
-    undated = sum(1 for p in docs if p.date is None) if span.dated_only else 0
-    docs = [p for p in docs if span.contains(p.date)]
+    own: list[Post] = []
+    foreign = 0  # in the window
+    for p in docs:
+        if not params.wants(p):
+            continue
+        if other_issuer(p.title, local):
+            foreign += span.contains(p.date)
+        else:
+            own.append(p)
+    undated = sum(1 for p in own if p.date is None) if span.dated_only else 0
+    docs = [p for p in own if span.contains(p.date)]
     pairs = pair_documents(docs, interps, params.threshold)
-    return _Setup(pairs, span, label_d, label_i, note, undated, len(foreign), interps_cut)
+    return _Setup(pairs, span, label_d, label_i, note, undated, foreign, interps_cut)
 
 
 def _empty_message(s: _Setup, params: PairingParams) -> str:
@@ -578,8 +709,9 @@ def _comparable(a: Fact, b: Fact) -> bool:
     return True
 
 
-def _strong(a: Fact, b: Fact, doc_facts: list[Fact], interp_facts: list[Fact]) -> bool:
-    """b is certainly about what a is about (so a differing value is a contradiction)."""
+def _strong(a: Fact, b: Fact, one_phone_each: bool) -> bool:
+    """b is certainly about what a is about (so a differing value is a contradiction).
+    `one_phone_each`: the 解读 and the document each state one phone number."""
     if not _comparable(a, b):
         return False
     if _subjects_match(a, b):
@@ -588,8 +720,13 @@ def _strong(a: Fact, b: Fact, doc_facts: list[Fact], interp_facts: list[Fact]) -
         return True
     if a.kind == "phone":
         # one number on each side: the 解读 restates the document's contact line
-        return sum(f.kind == "phone" for f in interp_facts) == 1 and sum(f.kind == "phone" for f in doc_facts) == 1
+        return one_phone_each
     return False
+
+
+def _checked(f: Fact, kinds: set[str]) -> bool:
+    """Whether compare_facts checks this fact of a 解读 (a date only with a role)."""
+    return f.kind in kinds and not (f.kind == "date" and f.role is None)
 
 
 def compare_facts(interp_facts: list[Fact], doc_facts: list[Fact], kinds: Iterable[str] = ALL_KINDS) -> Comparison:
@@ -606,21 +743,26 @@ def compare_facts(interp_facts: list[Fact], doc_facts: list[Fact], kinds: Iterab
     kinds = set(kinds)
     result = Comparison([], [], [])
     seen: set[tuple] = set()
+    one_phone_each = sum(f.kind == "phone" for f in interp_facts) == 1 and sum(f.kind == "phone" for f in doc_facts) == 1
+    doc_by_kind: dict[str, list[Fact]] = {}  # only a fact of the same kind is comparable
+    for g in doc_facts:
+        doc_by_kind.setdefault(g.kind, []).append(g)
     for f in interp_facts:
-        if f.kind not in kinds or (f.kind == "date" and f.role is None):
+        if not _checked(f, kinds):
             continue
         sig = (f.kind, f.subject_key, str(f.value), f.role)
         if sig in seen:
             continue
         seen.add(sig)
-        strong = [g for g in doc_facts if _strong(f, g, doc_facts, interp_facts)]
+        same_kind = doc_by_kind.get(f.kind, ())
+        strong = [g for g in same_kind if _strong(f, g, one_phone_each)]
         if strong:
             if any(_same_value(f, g) for g in strong):
                 result.agreed.append(f)
             else:
                 result.disagreements.append(Disagreement(f, strong[0]))
             continue
-        if any(_comparable(f, g) and _same_value(f, g) for g in doc_facts) or _delta_follows(f, doc_facts):
+        if any(_comparable(f, g) and _same_value(f, g) for g in same_kind) or _delta_follows(f, doc_facts):
             result.agreed.append(f)
         else:
             result.extra.append(f)
@@ -717,7 +859,12 @@ def _consistency(pair: Pair, params: ConsistentParams) -> Iterator[Outcome]:
             record=doc.url,
         )
         return
-    cmp = compare_facts(_facts(interp.body), _facts(doc.body), params.kinds)
+    interp_facts = _facts(interp.body)
+    kinds = set(params.kinds)
+    # The document's facts are read only when the 解读 states something to check
+    # against them (else the comparison is empty whatever the document says).
+    doc_facts = _facts(doc.body) if any(_checked(f, kinds) for f in interp_facts) else ()
+    cmp = compare_facts(interp_facts, doc_facts, kinds)
     head = f"解读{_title(interp.title)}与文件{_doc_name(doc)}"
     for d in cmp.disagreements:
         yield failed(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from gkcheck.model.catalog import CATALOG_FIELDS
@@ -89,12 +90,14 @@ HEADER_SCAN_ROWS = 15
 _PARENS = re.compile(r"[(\[][^)\]]*[)\]]")
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: the text may come as a number
 def norm(text: str) -> str:
     """Header text in one spelling: no spaces or line breaks, half-width parentheses,
     without a leading * (required-field mark) or trailing colon."""
     return normalize(str(text)).strip("*:")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def canonical(text: str) -> str | None:
     """The canonical key a header cell names, or None (an unknown or blank header)."""
     n = norm(text)
@@ -103,6 +106,7 @@ def canonical(text: str) -> str | None:
     return _LABELS.get(n) or _LABELS.get(_PARENS.sub("", n))
 
 
+@lru_cache(maxsize=4096, typed=True)
 def child_value(parent: str, text: str) -> str | None:
     """The canonical value a sub-header names under `parent` (全社会, 依申请, 乡级 …)."""
     table = _CHILDREN.get(parent)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from gkcheck.model.catalog import CatalogItem, SourcePos
 
@@ -28,7 +28,21 @@ _TEMPLATE = {name: None if name in ("seq", "updated") else "" for name in _ITEM_
 _KNOWN = frozenset(_ITEM_FIELDS)
 
 _new = object.__new__
-_set = object.__setattr__
+
+
+def _slot_setter(name: str):
+    """`lambda model, value: object.__setattr__(model, name, value)` for one of the slots
+    every pydantic model has, by its descriptor (a third of the time)."""
+    slot = BaseModel.__dict__.get(name)
+    if slot is not None and hasattr(slot, "__set__"):
+        return slot.__set__
+    return lambda model, value: object.__setattr__(model, name, value)
+
+
+_set_dict = _slot_setter("__dict__")
+_set_fields_set = _slot_setter("__pydantic_fields_set__")
+_set_extra = _slot_setter("__pydantic_extra__")
+_set_private = _slot_setter("__pydantic_private__")
 
 
 def make_items(fields: list[dict]) -> list[CatalogItem]:
@@ -38,22 +52,42 @@ def make_items(fields: list[dict]) -> list[CatalogItem]:
     return [_item(f) for f in fields]
 
 
+def builds_directly() -> bool:
+    """Whether items are built without validation (`make_items`, `new_item`)."""
+    return _DIRECT
+
+
+# Every field of an item with its default, in the model's order: the start of the
+# `values` that `new_item` takes (copy it).
+ITEM_DEFAULTS: dict = _TEMPLATE
+
+
+def new_item(values: dict, given: set[str], file: str, sheet: str | None, row: int) -> CatalogItem:
+    """The item `make_items` builds from a field dict, from that dict's parts: `values`
+    holds every field in the model's order (a copy of `ITEM_DEFAULTS` updated with what
+    the row gives; `extra` a dict of the item's own; `pos` is set here), `given` the names
+    of the fields the dict holds. Only while `builds_directly()`."""
+    pos = _new(SourcePos)
+    _set_dict(pos, {"file": file, "sheet": sheet, "row": row})
+    _set_fields_set(pos, set(_POS_FIELDS))
+    _set_extra(pos, None)
+    _set_private(pos, None)
+    values["pos"] = pos
+    item = _new(CatalogItem)
+    _set_dict(item, values)
+    _set_fields_set(item, given)
+    _set_extra(item, None)
+    _set_private(item, None)
+    return item
+
+
 def _item(f: dict) -> CatalogItem:
     pos = f["pos"]
-    p = _new(SourcePos)
-    _set(p, "__dict__", {"file": pos["file"], "sheet": pos["sheet"], "row": pos["row"]})
-    _set(p, "__pydantic_fields_set__", set(pos))
-    _set(p, "__pydantic_extra__", None)
-    _set(p, "__pydantic_private__", None)
     values = _TEMPLATE.copy()  # every field in the model's order, then what the row gives
     values.update(f)
     values["extra"] = dict(f.get("extra") or {})
-    values["pos"] = p
-    item = _new(CatalogItem)
-    _set(item, "__dict__", values)
-    _set(item, "__pydantic_fields_set__", set(f))
-    _set(item, "__pydantic_extra__", None)
-    _set(item, "__pydantic_private__", None)
+    item = new_item(values, set(f), pos["file"], pos["sheet"], pos["row"])
+    _set_fields_set(item.pos, set(pos))
     return item
 
 

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from openpyxl.utils import get_column_letter
 
 from gkcheck.errors import CatalogError
 from gkcheck.model.catalog import FIELD_ATTRS, CatalogItem
 from gkcheck.sources.catalog_headers import MARKS, ColumnSpec, HeaderLayout
-from gkcheck.sources.catalog_items import make_items
+from gkcheck.sources.catalog_items import (
+    ITEM_DEFAULTS,
+    builds_directly,
+    make_items,
+    new_item,
+)
 from gkcheck.sources.datecells import parse_date
 
 # Rows of one catalog file we check: a unit's catalog has a few hundred to a few thousand;
@@ -29,6 +38,7 @@ NOT_MARKS = frozenset({"×", "✗", "✘", "否", "无", "-", "—", "/", "／",
 JOIN = "、"
 
 _NOTE_START = re.compile(r"^(注|备注|说明)\s*(\d|[一二三四五六七八九十]|[:：．.、（(]|$)")
+_NOTE_FIRST = frozenset("注备说")  # the first characters _NOTE_START matches
 _CHECKLIST = re.compile(r"([■□☑☐])\s*([^■□☑☐]*)")
 _CHECKED = {"■", "☑"}
 _BOX = re.compile("[■□☑☐]")
@@ -61,38 +71,79 @@ class TableRow:
             self.own = [True] * len(self.cells)
 
 
+# A row of a table's body as `build_body` takes it: its 1-based number, its cells, which
+# cells are its own (`TableRow.own`; None: all of them) and whether a merge across the
+# table covers it (`TableRow.wide_merge`).
+BodyRow = tuple[int, list[str], "list[bool] | None", bool]
+
+
 def build_items(
     rows: list[TableRow], layout: HeaderLayout, path: str, sheet: str | None
 ) -> tuple[list[CatalogItem], list[str]]:
     """Items and reading notes for the rows below `layout`'s header."""
-    fields: list[dict] = []
+    body = ((r.number, r.cells, r.own, r.wide_merge) for r in rows[layout.first_data:])
+    return build_body(body, layout, path, sheet)
+
+
+def build_body(
+    body: Iterable[BodyRow], layout: HeaderLayout, path: str, sheet: str | None
+) -> tuple[list[CatalogItem], list[str]]:
+    """Items and reading notes for the rows of a table's body (those below the header).
+
+    Each row's item is what `_item_fields` says, built as `make_items` builds it; rows
+    with nothing to note are read by a `_RowReader` without the field dict.
+    """
     warnings: list[str] = []
+    fields: list[dict] = []  # when the items are validated (see catalog_items)
+    items: list[CatalogItem] = []
+    direct = builds_directly()
     has_level1 = any(c.kind == "text" and c.field == "一级事项" for c in layout.columns)
     first_col = min((c.index for c in layout.columns), default=0)
     block_level1 = ""
     width = layout.width
     plan = _Plan.of(layout)
-    for row in rows[layout.first_data:]:
-        cells = row.cells if len(row.cells) == width else (row.cells + [""] * width)[:width]
-        own = row.own if len(row.own) == width else (row.own + [True] * width)[:width]
-        if False in own:
-            owned = [t for t, o in zip(cells, own) if o and t]
-            first = next((i for i, (t, o) in enumerate(zip(cells, own)) if o and t), 0)
-        else:  # every cell the row's own (always in CSV): the same, with C loops
-            owned = list(filter(None, cells))
-            first = cells.index(owned[0]) if owned else 0
-        if not owned or row.wide_merge or _is_note(first, owned[0], len(owned), first_col):
+    reader = _RowReader(layout, plan, path, sheet)
+    for number, cells, own, wide_merge in body:
+        if len(cells) != width:
+            cells = (cells + [""] * width)[:width]
+        if wide_merge or _blank_or_note(cells, own, width, first_col):
             block_level1 = ""  # a blank or note line ends the 一级事项 block
             continue
-        item = _item_fields(row.number, cells, layout, path, sheet, warnings, plan)
-        if has_level1:
-            if not item.get("level1") and block_level1:
-                item["level1"] = block_level1  # carried down over its block
-            block_level1 = item.get("level1", "")
-        fields.append(item)
-    # built all at once (see catalog_items: what validation would give, without its cost)
-    items = make_items(fields)
+        if not direct:
+            item = _item_fields(number, cells, layout, path, sheet, warnings, plan)
+            if has_level1:
+                if not item.get("level1") and block_level1:
+                    item["level1"] = block_level1  # carried down over its block
+                block_level1 = item.get("level1", "")
+            fields.append(item)
+            continue
+        values, given = reader.read(number, cells, warnings)
+        if has_level1:  # as above, on the item's values (each field there, "" if not given)
+            if not values["level1"] and block_level1:
+                values["level1"] = block_level1
+                given.add("level1")
+            block_level1 = values["level1"]
+        items.append(new_item(values, given, path, sheet, number))
+    if not direct:
+        items = make_items(fields)
     return items, warnings
+
+
+def _blank_or_note(cells: list[str], own: list[bool] | None, width: int, first_col: int) -> bool:
+    """Whether a row (`cells` as wide as the table) is blank or a line of notes, reading
+    only the cells that are its own."""
+    if own is not None and len(own) != width:
+        own = (own + [True] * width)[:width]
+    if own is not None and False in own:
+        owned = [t for t, o in zip(cells, own) if o and t]
+        first = next((i for i, (t, o) in enumerate(zip(cells, own)) if o and t), 0)
+        return not owned or _is_note(first, owned[0], len(owned), first_col)
+    # every cell the row's own (always in CSV): the same, with C loops
+    filled = width - cells.count("")
+    if not filled:
+        return True
+    first_text = cells[0] or next(filter(None, cells))
+    return _is_note(cells.index(first_text), first_text, filled, first_col)
 
 
 @dataclass(frozen=True)
@@ -156,14 +207,7 @@ def _item_fields(
         elif col.kind == "seq":
             seq = text
         elif col.kind == "updated":
-            try:
-                updated = parse_date(text)
-            except ValueError:
-                raise CatalogError(
-                    f"{where}第{number}行「{col.label}」列的日期“{text}”无法识别（应为 2024-06-24 或 2024年6月24日）",
-                    path,
-                    f"{sheet}!{get_column_letter(col.index + 1)}{number}" if sheet else None,
-                ) from None
+            updated = _cell_date(text, col, number, path, sheet)
         else:
             extra[col.label] = text
     fields = {attr: text for i, attr in plan.direct if (text := cells[i])}
@@ -175,6 +219,108 @@ def _item_fields(
             **fields}
 
 
+def _cell_date(text: str, col: ColumnSpec, number: int, path: str, sheet: str | None) -> dt.date | None:
+    """The date in a 更新日期 cell; CatalogError when it holds none."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        where = f"工作表「{sheet}」" if sheet else ""
+        raise CatalogError(
+            f"{where}第{number}行「{col.label}」列的日期“{text}”无法识别（应为 2024-06-24 或 2024年6月24日）",
+            path,
+            f"{sheet}!{get_column_letter(col.index + 1)}{number}" if sheet else None,
+        ) from None
+
+
+class _RowReader:
+    """`_item_fields` for the rows of one table, with each column's part decided once:
+    the texts of the columns that alone feed a field are the values as they are; the
+    columns joined into a field (√ marks, a field over several text columns) are read
+    once per distinct combination of their texts (a catalog repeats a few: √ under
+    全社会 and 主动 …). A row with a cell to note is read by `_item_fields`."""
+
+    def __init__(self, layout: HeaderLayout, plan: _Plan, path: str, sheet: str | None):
+        self.layout = layout
+        self.plan = plan
+        self.path = path
+        self.sheet = sheet
+        self.direct_attrs = tuple(attr for _, attr in plan.direct)
+        self.direct_texts = _cells_getter([i for i, _ in plan.direct])
+        self.joined_cols = tuple(c for c in plan.rest if c.kind in ("text", "mark"))
+        self.joined_texts = _cells_getter([c.index for c in self.joined_cols])
+        self.seq_cols = tuple(c.index for c in plan.rest if c.kind == "seq")
+        self.updated_cols = tuple(c for c in plan.rest if c.kind == "updated")
+        self.extra_cols = tuple(c for c in plan.rest if c.kind not in ("text", "mark", "seq", "updated"))
+        # texts of the joined columns -> what a row with them starts from (`_start`)
+        self.starts: dict[tuple[str, ...], tuple[dict, frozenset[str]] | None] = {}
+
+    def read(self, number: int, cells: list[str], warnings: list[str]) -> tuple[dict, set[str]]:
+        """(values, given) of row `number` for `new_item`: every field in the model's
+        order, and the names of the fields `_item_fields` gives."""
+        joined = self.joined_texts(cells)
+        try:
+            start = self.starts[joined]
+        except KeyError:
+            start = self.starts[joined] = _start(self.joined_cols, joined)
+        if start is None:  # a mark cell holds something else: _item_fields notes it
+            fields = _item_fields(number, cells, self.layout, self.path, self.sheet, warnings, self.plan)
+            values = ITEM_DEFAULTS.copy()
+            values.update(fields)
+            return values, set(fields)
+        template, given_by_joined = start
+        texts = self.direct_texts(cells)
+        values = template.copy()
+        values.update(zip(self.direct_attrs, texts))  # an empty text is the default, ""
+        given = set(given_by_joined)
+        given.update(compress(self.direct_attrs, texts))
+        if "channels" in given:
+            values["channels"] = checked_channels(values["channels"])
+        for i in self.seq_cols:
+            if cells[i]:
+                values["seq"] = cells[i]
+        for col in self.updated_cols:
+            if text := cells[col.index]:
+                values["updated"] = _cell_date(text, col, number, self.path, self.sheet)
+        extra = values["extra"] = {}
+        for col in self.extra_cols:
+            if text := cells[col.index]:
+                extra[col.label] = text
+        return values, given
+
+
+# The fields every `_item_fields` dict holds.
+_ALWAYS_GIVEN = ("seq", "updated", "extra", "pos")
+
+
+def _start(cols: tuple[ColumnSpec, ...], texts: tuple[str, ...]) -> tuple[dict, frozenset[str]] | None:
+    """What a row whose text and mark columns `cols` hold `texts` starts from: the
+    values of `ITEM_DEFAULTS` with those columns' fields joined as `_item_fields` joins
+    them, and the names of the fields its dict holds but for the direct ones. None when a
+    mark cell holds neither a mark nor a "no" (`_item_fields` notes it)."""
+    values: dict[str, list[str]] = {}
+    for col, text in zip(cols, texts):
+        if col.kind == "mark":
+            if text in MARKS:
+                values.setdefault(col.field, []).append(col.value)
+            elif text and text not in NOT_MARKS:
+                return None
+        elif text:
+            values.setdefault(col.field, []).append(text)
+    joined = {FIELD_ATTRS[k]: JOIN.join(v) for k, v in values.items()}
+    return {**ITEM_DEFAULTS, **joined}, frozenset((*_ALWAYS_GIVEN, *joined))
+
+
+def _cells_getter(indices: Sequence[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """`lambda cells: tuple(cells[i] for i in indices)`, in one C call."""
+    if not indices:
+        return lambda cells: ()
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda cells: (cells[only],)
+    return itemgetter(*indices)
+
+
+@lru_cache(maxsize=4096)
 def checked_channels(text: str) -> str:
     """Keep the ticked entries of a "■政府网站 □政府公报 ■两微一端" checklist.
 
@@ -195,7 +341,7 @@ def _is_note(first_col: int, first_text: str, filled: int, table_first_col: int)
     cells hold text): text only in the first cell, or starting with 注/备注/说明."""
     if filled == 1 and first_col <= table_first_col:
         return True
-    return bool(_NOTE_START.match(first_text))
+    return first_text[:1] in _NOTE_FIRST and _NOTE_START.match(first_text) is not None
 
 
 def title_and_updated(above: list[list[str]], path: str, sheet: str | None) -> tuple[str, dt.date | None]:

@@ -25,6 +25,7 @@ __all__ = [
     "narrow",
     "date_from_url",
     "find_dates",
+    "find_dates_narrow",
     "parse_date",
     "parse_month_day_deadline",
 ]
@@ -54,10 +55,21 @@ _WIDE = str.maketrans(
     }
 )
 
+# The characters _WIDE replaces, and what each becomes. No replacement is itself replaced.
+_WIDE_CHARS = {chr(c): r for c, r in _WIDE.items()}
+_RE_WIDE_CHAR = re.compile("[" + "".join(re.escape(c) for c in _WIDE_CHARS) + "]")
+
+
 def narrow(text: str) -> str:
     """Full-width digits and ASCII-like marks made ASCII, one character for one, so that
     a span found in the result is the same span in `text`."""
-    return text.translate(_WIDE)
+    if not isinstance(text, str):
+        return text.translate(_WIDE)
+    # What text.translate(_WIDE) gives, done as one str.replace per character present:
+    # a text holds few of them, and translate reads every character through the table.
+    for ch in set(_RE_WIDE_CHAR.findall(text)):
+        text = text.replace(ch, _WIDE_CHARS[ch])
+    return text
 
 
 _CN_DIGIT = {
@@ -77,7 +89,7 @@ def cn_number(text: str) -> int | None:
     """
     if not isinstance(text, str):
         return None
-    text = text.strip().translate(_WIDE)
+    text = narrow(text.strip())
     if not text:
         return None
     if text.isascii() and text.isdigit():
@@ -141,10 +153,15 @@ def _make_date(y: int | None, m: int | None, d: int | None) -> dt.date | None:
 
 # -- full dates -------------------------------------------------------------------------
 
+# A look-behind at the start of a number is written after its first digit:
+# `\d(?<![\d.]\d)` reads as `(?<![\d.])\d`. A pattern that begins with a character
+# class lets the regex engine skip ahead to the next digit; one that begins with a
+# look-behind is tried at every position of the text.
+
 # 2024-06-24, 2024-6-24, 2024/6/24, 2024.06.24 (one separator used throughout)
-_RE_NUMERIC = re.compile(r"(?<![\d.])(\d{4})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?![\d])")
+_RE_NUMERIC = re.compile(r"(\d(?<![\d.]\d)\d{3})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?![\d])")
 # 2024年6月24日, 2024 年 06 月 24 日, 2024年6月24号
-_RE_CJK = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_RE_CJK = re.compile(r"(\d(?<!\d\d)\d{3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 # 二〇二四年六月二十四日
 _RE_CN = re.compile(
     rf"([{_CN_YEAR_DIGITS}O0]{{4}})\s*年\s*([{_CN_SMALL}]{{1,3}})\s*月\s*([{_CN_SMALL}]{{1,4}})\s*[日号]"
@@ -157,14 +174,18 @@ _RE_MD_BRACKET = re.compile(r"[\[【(（]\s*(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*[\
 # 06-24, 06/24 (two digits each, not part of a longer number or date)
 _RE_MD_DASH = re.compile(r"(?<![\d\-/.:])(\d{2})([-/])(\d{2})(?![\d\-/.:])")
 # 6月24日, 6月24号
-_RE_MD_CJK = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_RE_MD_CJK = re.compile(r"(\d(?<![\d年]\d)\d?)\s*月\s*(\d{1,2})\s*[日号]")
 # 六月二十四日
 _RE_MD_CN = re.compile(rf"(?<![{_CN_SMALL}年])([{_CN_SMALL}]{{1,3}})月([{_CN_SMALL}]{{1,4}})[日号]")
 
 
-# Every form above needs one of these: 年 (full dates in words), 月 (month-day in words)
-# or a separator - / . (numeric forms): text without any holds no date.
-_MAYBE_DATE = re.compile(r"[年月\-/.]")
+def _claim(mask: bytearray, span: tuple[int, int]) -> bool:
+    """Mark the characters of `span` as read, if none of them is yet; whether it was free."""
+    a, b = span
+    if mask.find(1, a, b) >= 0:
+        return False
+    mask[a:b] = b"\x01" * (b - a)
+    return True
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[tuple[dt.date, tuple[int, int]]]:
@@ -178,53 +199,60 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[dt.date
     if not text:
         return []
     try:
-        t = text.translate(_WIDE)
+        t = narrow(text)
     except Exception:  # pragma: no cover - translate only fails on non-str
         return []
-    if not _MAYBE_DATE.search(t):
+    return find_dates_narrow(t, default_year)
+
+
+def find_dates_narrow(text: str, default_year: int | None = None) -> list[tuple[dt.date, tuple[int, int]]]:
+    """`find_dates` of a text already passed through `narrow` (for a caller that has
+    narrowed it anyway): the same result, without translating the text again."""
+    t = text
+    # Each form needs characters of its own: the numeric forms a separator - / . , the
+    # forms in words 月 and 日 or 号, and the full ones 年 too. A form whose characters
+    # are absent is not looked for (text with none of them holds no date).
+    has_sep = "-" in t or "/" in t or "." in t
+    has_month = ("月" in t) and ("日" in t or "号" in t)
+    has_year = has_month and "年" in t
+    if not (has_sep or has_month):
         return []
     found: list[tuple[dt.date | None, tuple[int, int], bool]] = []  # (date, span, is_full)
     mask = bytearray(len(t) + 1)  # characters already read as part of a date
 
-    def free(span: tuple[int, int]) -> bool:
-        return not any(mask[span[0]:span[1]])
-
-    def claim(span: tuple[int, int]) -> None:
-        mask[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
-
-    def add(d: dt.date | None, span: tuple[int, int], full: bool) -> None:
-        # A matched but impossible date (2024-02-30) still claims its span, so that its
-        # pieces are not read again as a month-day date.
-        if free(span):
-            claim(span)
-            found.append((d, span, full))
-
-    for m in _RE_NUMERIC.finditer(t):
-        add(_make_date(int(m[1]), int(m[3]), int(m[4])), m.span(), True)
-    for m in _RE_CJK.finditer(t):
-        add(_make_date(int(m[1]), int(m[2]), int(m[3])), m.span(), True)
-    for m in _RE_CN.finditer(t):
-        add(_make_date(_cn_year(m[1]), cn_number(m[2]), cn_number(m[3])), m.span(), True)
+    # A matched but impossible date (2024-02-30) still claims its span, so that its
+    # pieces are not read again as a month-day date.
+    if has_sep:
+        for m in _RE_NUMERIC.finditer(t):
+            if _claim(mask, m.span()):
+                found.append((_make_date(int(m[1]), int(m[3]), int(m[4])), m.span(), True))
+    if has_year:
+        for m in _RE_CJK.finditer(t):
+            if _claim(mask, m.span()):
+                found.append((_make_date(int(m[1]), int(m[2]), int(m[3])), m.span(), True))
+        for m in _RE_CN.finditer(t):
+            d = _make_date(_cn_year(m[1]), cn_number(m[2]), cn_number(m[3]))
+            if _claim(mask, m.span()):
+                found.append((d, m.span(), True))
 
     partial: list[tuple[int, int, tuple[int, int]]] = []  # (month, day, span)
-    for rx in (_RE_MD_BRACKET, _RE_MD_CJK):
-        for m in rx.finditer(t):
+    for rx, needed in ((_RE_MD_BRACKET, has_sep), (_RE_MD_CJK, has_month)):
+        for m in rx.finditer(t) if needed else ():
             groups = [g for g in m.groups() if g not in ("-", "/", ".")]
-            if free(m.span()):
-                claim(m.span())
+            if _claim(mask, m.span()):
                 partial.append((int(groups[0]), int(groups[1]), m.span()))
     # Bare 06-24 only where the caller says the text is a dated listing (default_year):
     # in prose "10-15个工作日" is a range, not October 15.
-    for m in _RE_MD_DASH.finditer(t) if default_year is not None else ():
-        if free(m.span()):
-            claim(m.span())
+    for m in _RE_MD_DASH.finditer(t) if default_year is not None and has_sep else ():
+        if _claim(mask, m.span()):
             partial.append((int(m[1]), int(m[3]), m.span()))
-    for m in _RE_MD_CN.finditer(t):
+    for m in _RE_MD_CN.finditer(t) if has_month else ():
         mo, da = cn_number(m[1]), cn_number(m[2])
-        if mo is not None and da is not None and free(m.span()):
-            claim(m.span())
+        if mo is not None and da is not None and _claim(mask, m.span()):
             partial.append((mo, da, m.span()))
 
+    if not found and not partial:
+        return []
     full_sorted = sorted((span[0], d.year) for d, span, _ in found if d is not None)
     starts = [start for start, _ in full_sorted]
     for mo, da, span in partial:

@@ -41,9 +41,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
 from typing import Any
 
-from gkcheck.text.dates import cn_number, find_dates, narrow
+from gkcheck.text.dates import cn_number, find_dates_narrow, narrow
 from gkcheck.text.normalize import key
 
 __all__ = [
@@ -270,20 +271,28 @@ _RE_REFERENCE = re.compile(r"(?:按|按照|参照|依照|不低于|不高于|不
 _RE_PER_HEAD = re.compile(r"^(?:每(?:人|户|名|位|月|年|天|日|次)){1,2}")
 
 
+_LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
+_RE_CUT_WORD = re.compile("|".join(_CUT_WORDS))  # whether a phrase holds any of them  # a phrase starting otherwise has no lead word
+
+
 def _trim_subject(phrase: str, before: str) -> str:
     head = _RE_PER_HEAD.match(phrase)
     if head and len(phrase) - head.end() >= 2:
         phrase, before = phrase[head.end():], "x"
-    cut = max((phrase.rfind(w) + len(w) for w in _CUT_WORDS if w in phrase[:-2]), default=0)
+    searched = phrase[:-2]
+    cut = 0
+    if _RE_CUT_WORD.search(searched):
+        cut = max((phrase.rfind(w) + len(w) for w in _CUT_WORDS if w in searched), default=0)
     if cut and len(phrase) - cut >= 2:
         phrase, before = phrase[cut:], "x"
     changed = True
     while changed and phrase:
         changed = False
-        for w in _LEAD_WORDS:
-            if phrase.startswith(w) and len(phrase) > len(w) + 1:
-                phrase = phrase[len(w):]
-                changed = True
+        if phrase[0] in _LEAD_FIRST:
+            for w in _LEAD_WORDS:
+                if phrase.startswith(w) and len(phrase) > len(w) + 1:
+                    phrase = phrase[len(w):]
+                    changed = True
         if before and before[-1].isdigit() and phrase[:1] in ("年", "月", "日"):
             phrase = phrase[1:]
             before = ""
@@ -302,13 +311,13 @@ def _generic_subjects(text: str) -> list[tuple[int, int, str]]:
         truncated = False
         while start > 0:
             ch = text[start - 1]
-            if not _CJK.match(ch) or ch in _STOP_CHARS:
+            if not ("\u4e00" <= ch <= "\u9fff") or ch in _STOP_CHARS:  # as _CJK
                 break
             if end - start >= _MAX_SUBJECT:
                 truncated = True
                 break
             start -= 1
-        phrase = _trim_subject(text[start:end], text[:start])
+        phrase = _trim_subject(text[start:end], text[max(0, start - 1):start])  # its last character is read
         if truncated and len(phrase) >= _MAX_SUBJECT:
             # no boundary found (text run together): keep a known compound label, or the tail
             tail = phrase.rsplit("的", 1)[-1]
@@ -320,11 +329,18 @@ def _generic_subjects(text: str) -> list[tuple[int, int, str]]:
 
 
 _RE_LEXICON = re.compile("|".join(re.escape(n) for n in _LEXICON))
+# Characters every lexicon name holds (标, 准): a text without one of them names none.
+_LEXICON_COMMON = "".join(sorted(set.intersection(*(set(n) for n in _LEXICON))))
 
 
 def _lexicon_subjects(text: str) -> list[tuple[int, int, str]]:
     """Known standard names in `text` (lexicon names have no punctuation: match the text)."""
+    if _LEXICON_COMMON and _LEXICON_COMMON[0] not in text:
+        return []
     return [(m.start(), m.end(), m.group()) for m in _RE_LEXICON.finditer(text)]
+
+
+_RE_URBAN_RURAL = re.compile(r"城市|城镇|农村")
 
 
 def _subject_before(sentence: str, pos: int) -> str | None:
@@ -343,7 +359,7 @@ def _subject_before(sentence: str, pos: int) -> str | None:
     canon = subject_key(phrase)
     if canon in ("城乡低保标准",) or key(phrase) in ("低保标准", "最低生活保障标准"):
         # 城乡低保标准分别为城市每人每月920元、农村每人每年8800元
-        where = re.findall(r"城市|城镇|农村", gap)
+        where = _RE_URBAN_RURAL.findall(gap)
         if where:
             return "城市低保标准" if where[-1] in ("城市", "城镇") else "农村低保标准"
     return phrase
@@ -356,13 +372,19 @@ _RE_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 def sentences(text: str) -> list[tuple[str, int]]:
     """(sentence, start offset) for each sentence of `text`, split at 。！？ and line breaks."""
-    out = []
-    for m in _RE_SENTENCE.finditer(text or ""):
+    return list(_sentences(text or ""))
+
+
+def _sentences(text: str, holding: re.Pattern | None = None) -> Iterator[tuple[str, int]]:
+    """The sentences of `sentences`, or only those in which `holding` is found (a pattern
+    that matches no whitespace: the sentence is searched before it is stripped)."""
+    for m in _RE_SENTENCE.finditer(text):
         s = m.group()
+        if holding is not None and not holding.search(s):
+            continue
         stripped = s.strip()
         if stripped:
-            out.append((stripped, m.start() + (len(s) - len(s.lstrip()))))
-    return out
+            yield stripped, m.start() + (len(s) - len(s.lstrip()))
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:（(）)]")
@@ -377,7 +399,11 @@ def _clause_start(sentence: str, pos: int) -> int:
 
 # ------------------------------------------------------------------------ recognisers
 
-_NUM = r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
+# `\d(?<![\d.]\d)` reads as `(?<![\d.])\d`, the look-behind written after the first digit:
+# a pattern that begins with a character class lets the regex engine skip ahead to the
+# next digit; one that begins with a look-behind is tried at every position (the same
+# in _RE_MONTH_START, _RE_MOBILE and _RE_HOTLINE). 1,234 · 920 · 1.5:
+_NUM = r"(\d(?<![\d.]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(\d+))?"
 _PER_TOKEN = r"(?:人|户|名|位|月|年|天|日|次)"
 _PER_SEP = r"[·./／⋅‧•・]"
 # what may follow 元: a per-unit suffix (元/人·月) and a bound (以上 …)
@@ -399,23 +425,45 @@ _RE_PER_PREFIX = re.compile(
     r"|(?P<t3>月|年)人均|人均(?P<t4>月|年)?"
     r"|每(?P<x>人|户|名|位|月|年|天|日|次))"
 )
-_BOUND_BEFORE = re.compile(
-    r"(不低于|不少于|不得低于|最低|至少|不超过|不高于|不得超过|最高|最多|最高不超过|低于|高于|超过|不满|未满)\s*$"
+
+
+class _EndPattern:
+    """A pattern that ends with `\\s*$`, and the characters a match's last non-space
+    character can be: a text ending with another character has no match, and is not
+    searched (these patterns would otherwise be tried at every position of the text)."""
+
+    def __init__(self, pattern: str, last_chars: str):
+        self.rx = re.compile(pattern)
+        self.last_chars = frozenset(last_chars)
+
+    def search(self, text: str) -> re.Match | None:
+        if text.rstrip()[-1:] not in self.last_chars:  # rstrip() strips what \s matches
+            return None
+        return self.rx.search(text)
+
+
+_BOUND_BEFORE_WORDS = (
+    "不低于", "不少于", "不得低于", "最低", "至少", "不超过", "不高于", "不得超过", "最高", "最多", "最高不超过",
+    "低于", "高于", "超过", "不满", "未满",
+)
+_BOUND_BEFORE = _EndPattern(
+    rf"({'|'.join(_BOUND_BEFORE_WORDS)})\s*$", "".join(w[-1] for w in _BOUND_BEFORE_WORDS)
 )
 # 不低于当地城市低保标准的1.3倍: the bound governs "…的" + the figure
-_BOUND_OF = re.compile(
-    r"(不低于|不少于|不得低于|不超过|不高于|不得超过|最高|最低)[^，,；;。\d]{1,16}的\s*$"
-)
+_BOUND_OF = _EndPattern(r"(不低于|不少于|不得低于|不超过|不高于|不得超过|最高|最低)[^，,；;。\d]{1,16}的\s*$", "的")
 _BOUND_WORD = {
     "不低于": ">=", "不少于": ">=", "不得低于": ">=", "最低": ">=", "至少": ">=",
     "不超过": "<=", "不高于": "<=", "不得超过": "<=", "最高": "<=", "最多": "<=", "最高不超过": "<=",
     "低于": "<", "不满": "<", "未满": "<", "高于": ">", "超过": ">",
     "及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=",
 }
-_CHANGE = r"提高|上调|调高|提升|增加|增长|增至|提至|调整|下调|降低|减少|降至|上涨"
-_RE_OLD = re.compile(r"(?:由|从)\s*$")
-_RE_NEW = re.compile(rf"(?:(?:{_CHANGE})(?:了)?\s*(?:到|至|为)|达到|增至|提至|降至)\s*$")
-_RE_DELTA = re.compile(rf"(?:{_CHANGE}|增幅为?|涨幅为?)(?:了)?\s*$")
+_CHANGE_WORDS = ("提高", "上调", "调高", "提升", "增加", "增长", "增至", "提至", "调整", "下调", "降低", "减少", "降至", "上涨")
+_CHANGE = "|".join(_CHANGE_WORDS)
+_RE_OLD = _EndPattern(r"(?:由|从)\s*$", "由从")
+_RE_NEW = _EndPattern(rf"(?:(?:{_CHANGE})(?:了)?\s*(?:到|至|为)|达到|增至|提至|降至)\s*$", "到至为")
+_RE_DELTA = _EndPattern(
+    rf"(?:{_CHANGE}|增幅为?|涨幅为?)(?:了)?\s*$", "".join(w[-1] for w in _CHANGE_WORDS) + "幅为了"
+)
 
 _PER_WHO = {"人": "人", "名": "人", "位": "人", "户": "户"}
 _PER_TIME = {"月": "月", "年": "年", "天": "日", "日": "日", "次": "次"}
@@ -472,7 +520,7 @@ class _Taken:
         self.mask = bytearray(n + 1)
 
     def free(self, a: int, b: int) -> bool:
-        return not any(self.mask[a:b])
+        return self.mask.find(1, a, b) < 0
 
     def claim(self, span: tuple[int, int]) -> None:
         a, b = span
@@ -526,6 +574,9 @@ def cn_whole(text: str) -> int | None:
     return None if rest is None or rest >= 10000 else h * 10000 + rest
 
 
+_RE_CJK_OR_SPACE = re.compile(r"[\u4e00-\u9fff\s]*")
+
+
 def _amounts(s: str, taken: _Taken, rx: re.Pattern = _RE_AMOUNT, value=_arabic_yuan) -> list[_Hit]:
     """Amounts of money matched by `rx` (Arabic figures, or Chinese numerals with
     _RE_AMOUNT_CN and _cn_yuan), with their per-unit, bound and role."""
@@ -549,13 +600,13 @@ def _amounts(s: str, taken: _Taken, rx: re.Pattern = _RE_AMOUNT, value=_arabic_y
         if bm:
             bound = _BOUND_WORD[bm.group(1)]
             lead_wo_bound = lead[: bm.start()]
-            if bm.re is _BOUND_BEFORE:  # 最高1.2万元: the bound word is part of the words
+            if bm.re is _BOUND_BEFORE.rx:  # 最高1.2万元: the bound word is part of the words
                 text_start = start - len(lead) + bm.start()
         else:
             lead_wo_bound = lead
         # per-prefix: the last 每人每月 … in the lead; part of the text when adjacent
         pm = None
-        for pm_ in _RE_PER_PREFIX.finditer(lead):
+        for pm_ in _RE_PER_PREFIX.finditer(lead) if "每" in lead or "人均" in lead else ():
             pm = pm_
         if pm is not None:
             pre = _per_from_prefix(pm)
@@ -570,7 +621,7 @@ def _amounts(s: str, taken: _Taken, rx: re.Pattern = _RE_AMOUNT, value=_arabic_y
             between = s[pm_abs_end:start]
             if (
                 len(between) <= 3
-                and re.fullmatch(r"[\u4e00-\u9fff\s]*", between)
+                and _RE_CJK_OR_SPACE.fullmatch(between)
                 and not _RE_NEW.search(between)
                 and not _RE_OLD.search(between)
             ):
@@ -632,26 +683,32 @@ def _percent_cn(m: re.Match) -> Decimal | None:
 
 _RE_EFFECTIVE_AFTER = re.compile(r"^\s*(?:起|开始|正式)?\s*(?:执行|施行|实施|生效|发放|调整|启用|起)")
 _RE_DEADLINE_AFTER = re.compile(r"^\s*(?:前|之前|以前|截止|为止)")
-_RE_MONTH_START = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?\s*(?=起|开始)")
+_RE_MONTH_START = re.compile(r"(\d(?<!\d\d)\d{3})\s*年\s*(\d{1,2})\s*月(?:份)?\s*(?=起|开始)")
+
+
+_RE_PERIOD_AFTER = re.compile(r"\s*起?\s*(?:至|到|—|-|~)")
+_RE_FROM_BEFORE = re.compile(r"[自从]\s*$")
 
 
 def _dates(s: str, taken: _Taken) -> list[_Hit]:
+    """Dates of the sentence `s` (already `narrow`ed) with their role."""
     hits = []
-    found = [(d, span) for d, span in find_dates(s)]
-    for m in _RE_MONTH_START.finditer(s):
-        try:
-            found.append((dt.date(int(m[1]), int(m[2]), 1), m.span()))
-        except ValueError:
-            continue
+    found = find_dates_narrow(s)
+    if "年" in s and "月" in s and ("起" in s or "开始" in s):  # what _RE_MONTH_START needs
+        for m in _RE_MONTH_START.finditer(s):
+            try:
+                found.append((dt.date(int(m[1]), int(m[2]), 1), m.span()))
+            except ValueError:
+                continue
     for d, (a, b) in sorted(found, key=lambda x: x[1][0]):
         if not taken.free(a, b):
             continue
         after = s[b: b + 8]
         before = s[max(0, a - 3): a]
         role = None
-        if re.match(r"\s*起?\s*(?:至|到|—|-|~)", after):
+        if _RE_PERIOD_AFTER.match(after):
             role = None  # 自2023年1月1日起至2023年12月31日止: a period, not a start of validity
-        elif _RE_EFFECTIVE_AFTER.search(after) or (re.search(r"[自从]\s*$", before) and "起" in after[:3]):
+        elif _RE_EFFECTIVE_AFTER.search(after) or (_RE_FROM_BEFORE.search(before) and "起" in after[:3]):
             role = "effective"
         elif _RE_DEADLINE_AFTER.search(after):
             role = "deadline"
@@ -669,15 +726,19 @@ _UNIT_CANON = {"工作日": "工作日", "自然日": "日", "日": "日", "天"
                "周": "周", "星期": "周", "个月": "月", "月": "月", "年": "年"}
 
 
-def _durations(s: str, taken: _Taken) -> list[_Hit]:
+_RE_YEARS_PERIOD = re.compile(r"\s*(?:内|以内|之内|以上|期)")
+
+
+def _durations(s: str, taken: _Taken, from_pos: int = 0) -> list[_Hit]:
+    """Time limits in `s`, none of which starts before `from_pos`."""
     hits = []
-    for m in _RE_DURATION.finditer(s):
+    for m in _RE_DURATION.finditer(s, from_pos):
         if not taken.free(m.start(), m.end()):
             continue
         if m.group(1):
             n, unit = int(m.group(1)), m.group(3)
             # "3年" only as a period (3年内, 3年以上, 连续3年), never a bare "2年"
-            if unit == "年" and not re.match(r"\s*(?:内|以内|之内|以上|期)", s[m.end():]) and not s[: m.start()].endswith(("连续", "满")):
+            if unit == "年" and not _RE_YEARS_PERIOD.match(s, m.end()) and not s[: m.start()].endswith(("连续", "满")):
                 continue
         elif m.group(4):
             n, unit = cn_number(m.group(4)), m.group(5)
@@ -748,30 +809,39 @@ def _ages(s: str, taken: _Taken, range_rx: re.Pattern = _RE_AGE_RANGE, rx: re.Pa
 
 
 _RE_LANDLINE = re.compile(r"(?<![\d.])[(（]?(0\d{2,3})[)）]?\s?[-－—‐]?\s?(\d{7,8})")
-_RE_MOBILE = re.compile(r"(?<![\d.])(1[3-9]\d{9})(?!\d)")
-_RE_HOTLINE = re.compile(r"(?<![\d.])(123\d{2})(?![\d.万千元%个人户岁年月日天])")
+# what every landline match holds from its area code on (found fast: it starts with "0")
+_RE_LANDLINE_HINT = re.compile(r"0\d{2,3}[)）]?\s?[-－—‐]?\s?\d{7}")
+_RE_MOBILE = re.compile(r"(1(?<![\d.]1)[3-9]\d{9})(?!\d)")
+_RE_HOTLINE = re.compile(r"(1(?<![\d.]1)23\d{2})(?![\d.万千元%个人户岁年月日天])")
 _RE_LOCAL = re.compile(r"(?:电话|热线|联系方式|咨询)[^\d\n]{0,5}?(?<!\d)(\d{7,8})(?!\d)")
+_RE_LOCAL_LABEL = re.compile(r"电话|热线|联系方式|咨询")
 
 
 def _phones(s: str, taken: _Taken) -> list[_Hit]:
     hits = []
-    for m in _RE_MOBILE.finditer(s):
+    # each pattern is looked for only where the characters it starts with are present
+    for m in _RE_MOBILE.finditer(s) if "1" in s else ():
         if taken.free(*m.span()):
             hits.append(_Hit("phone", Phone(m.group(1)), *m.span()))
             taken.claim(m.span())
-    for m in _RE_LANDLINE.finditer(s):
+    landline = _RE_LANDLINE_HINT.search(s)  # a landline starts at most 1 before (a bracket)
+    for m in _RE_LANDLINE.finditer(s, max(0, landline.start() - 1)) if landline else ():
         if taken.free(*m.span()):
             hits.append(_Hit("phone", Phone(m.group(2), m.group(1)), *m.span()))
             taken.claim(m.span())
-    for m in _RE_HOTLINE.finditer(s):
+    for m in _RE_HOTLINE.finditer(s) if "123" in s else ():
         if taken.free(*m.span()):
             hits.append(_Hit("phone", Phone(m.group(1)), *m.span()))
             taken.claim(m.span())
-    for m in _RE_LOCAL.finditer(s):
+    for m in _RE_LOCAL.finditer(s) if _RE_LOCAL_LABEL.search(s) else ():
         if taken.free(*m.span(1)):
             hits.append(_Hit("phone", Phone(m.group(1)), *m.span(1)))
             taken.claim(m.span(1))
     return hits
+
+
+_RE_PUBLICITY_BEFORE = _EndPattern(r"公示(?:期|时间)?(?:为|不少于|不得少于)?\s*$", "示期间为于")
+_RE_ACTION_AFTER = re.compile(r"[\u4e00-\u9fff]{2,12}")
 
 
 def _time_subject(s: str, hit: _Hit) -> str | None:
@@ -781,9 +851,9 @@ def _time_subject(s: str, hit: _Hit) -> str | None:
     labels = [c for c in _generic_subjects(head) if _TIME_LABEL.search(c[2])]
     if labels:
         return labels[-1][2]
-    if re.search(r"公示(?:期|时间)?(?:为|不少于|不得少于)?\s*$", head):
+    if _RE_PUBLICITY_BEFORE.search(head):
         return "公示期"
-    tail = re.match(r"[\u4e00-\u9fff]{2,12}", s[hit.end:])
+    tail = _RE_ACTION_AFTER.match(s, hit.end)
     if tail:
         action = tail.group()
         for stop in ("的", "，"):
@@ -801,44 +871,74 @@ def _time_subject(s: str, hit: _Hit) -> str | None:
 _RE_DIGIT = re.compile(r"\d")
 _RE_NUMERAL = re.compile(r"[\d〇○零ＯOo一二两三四五六七八九十廿卅百]")
 
+# What each recogniser cannot match without, in a narrowed sentence. A recogniser whose
+# mark is absent would find nothing and claim nothing, so it is not run: the facts are
+# the same. (元 for amounts, % or 百分之 for percentages, 倍 for ratios, 岁 for ages.)
+_RE_PHONE_DIGITS = re.compile(r"\d{5}")  # every phone pattern has five digits in a row
+_RE_DATE_MARK = re.compile(r"[年月\-/.]")  # see text.dates.find_dates_narrow
+# Every match of _RE_DURATION has a numeral, then perhaps 个 between spaces, then a unit;
+# every match of _RE_AMOUNT_CN a Chinese numeral or 万, spaces, then 元. These start with a
+# character class, which the regex engine scans for quickly.
+_RE_DURATION_HINT = re.compile(r"[\d一二两三四五六七八九十]\s*个?\s*(?:工作日|自然日|日|天|小时|周|星期|个月|年|月)")
+_RE_CN_YUAN_HINT = re.compile(r"[零〇一二两三四五六七八九十百千万]\s*元")
+
+
+def _percent_hits(hits: list[_Hit]) -> list[_Hit]:
+    return [_Hit(h.kind, Percent(*h.value), h.start, h.end, h.role) for h in hits]
+
+
+def _arabic_decimal(m: re.Match) -> Decimal | None:
+    return _decimal(m.group(1), m.group(2))
+
+
+def _sentence_hits(s: str) -> list[_Hit]:
+    """The facts of the narrowed sentence `s`, unsorted. The recognisers run in a fixed
+    order, each claiming its characters before the next (a phone number is no amount)."""
+    digits = _RE_DIGIT.search(s) is not None
+    taken = _Taken(len(s))
+    hits: list[_Hit] = []
+    if digits and _RE_PHONE_DIGITS.search(s):
+        hits += _phones(s, taken)
+    if _RE_DATE_MARK.search(s):
+        hits += _dates(s, taken)
+    if "元" in s:
+        if digits:
+            hits += _amounts(s, taken)
+        if _RE_CN_YUAN_HINT.search(s):
+            hits += _amounts(s, taken, _RE_AMOUNT_CN, _cn_yuan)
+    if digits and "%" in s:
+        hits += _percent_hits(_simple(s, taken, _RE_PERCENT, "percent", _arabic_decimal))
+    if "百分之" in s:
+        hits += _percent_hits(_simple(s, taken, _RE_PERCENT_CN, "percent", _percent_cn))
+    if digits and "倍" in s:
+        hits += [
+            _Hit(h.kind, Ratio(*h.value), h.start, h.end, h.role)
+            for h in _simple(s, taken, _RE_RATIO, "ratio", _arabic_decimal)
+        ]
+    if "岁" in s:
+        if digits:
+            hits += _ages(s, taken)
+        hits += _ages(s, taken, _RE_AGE_RANGE_CN, _RE_AGE_CN, cn_number)
+    hint = _RE_DURATION_HINT.search(s)
+    if hint:
+        # a duration's number ends at a hint's numeral: it starts at most 2 before
+        hits += _durations(s, taken, max(0, hint.start() - 2))
+    return hits
+
 
 def extract_facts(text: str) -> list[Fact]:
     """Every fact of the kinds above in `text`, in text order (see the module docstring)."""
     if not isinstance(text, str) or not text:
         return []
     facts: list[Fact] = []
-    for sent, offset in sentences(text):
-        s = narrow(sent)
-        if not _RE_NUMERAL.search(s):
-            continue  # every recogniser needs a digit or a Chinese numeral
-        digits = _RE_DIGIT.search(s) is not None
-        taken = _Taken(len(s))
-        hits: list[_Hit] = []
-        if digits:
-            hits += _phones(s, taken)
-        hits += _dates(s, taken)
-        if digits:
-            hits += _amounts(s, taken)
-        if "元" in s:
-            hits += _amounts(s, taken, _RE_AMOUNT_CN, _cn_yuan)
-        if digits:
-            hits += [
-                _Hit(h.kind, Percent(*h.value), h.start, h.end, h.role)
-                for h in _simple(s, taken, _RE_PERCENT, "percent", lambda m: _decimal(m.group(1), m.group(2)))
-            ]
-        hits += [
-            _Hit(h.kind, Percent(*h.value), h.start, h.end, h.role)
-            for h in _simple(s, taken, _RE_PERCENT_CN, "percent", _percent_cn)
-        ]
-        if digits:
-            hits += [
-                _Hit(h.kind, Ratio(*h.value), h.start, h.end, h.role)
-                for h in _simple(s, taken, _RE_RATIO, "ratio", lambda m: _decimal(m.group(1), m.group(2)))
-            ]
-            hits += _ages(s, taken)
-        if "岁" in s:
-            hits += _ages(s, taken, _RE_AGE_RANGE_CN, _RE_AGE_CN, cn_number)
-        hits += _durations(s, taken)
+    # narrow() maps one character to one, none of them a sentence end or a space that
+    # strip() would keep: the narrowed text's slice of a sentence is narrow(sentence).
+    narrowed = narrow(text)
+    # every recogniser needs a digit or a Chinese numeral (narrow() changes no character
+    # into or out of _RE_NUMERAL's set)
+    for sent, offset in _sentences(text, _RE_NUMERAL):
+        s = narrowed[offset: offset + len(sent)]
+        hits = _sentence_hits(s)
         hits.sort(key=lambda h: (h.start, h.kind))
         for h in hits:
             if h.kind == "time_limit":

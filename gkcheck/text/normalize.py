@@ -41,11 +41,23 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\
 # Every character str.isspace() calls whitespace (re's \s is the same test for str patterns).
 _WHITESPACE = re.compile(r"\s+")
 
+# All `_normalize` deletes or replaces after NFKC, in one str.translate table: the
+# invisible characters, the unified marks and every whitespace character (all of them
+# below U+3001). The three sets are apart and no replacement is in another, so one pass
+# does what deleting the invisible ones, unifying, then deleting whitespace does.
+_NORMALIZE_TABLE = {
+    **_INVISIBLE,
+    **_UNIFY,
+    **dict.fromkeys((c for c in range(0x3001) if chr(c).isspace()), None),
+}
+
 # A list number at the start of a name: "1.", "1.1", "(1)", "1)", "一、", "(一)".
 _LEADING_NUMBER = re.compile(
     r"^(?:\(?[0-9]{1,2}\)|[0-9]{1,2}(?:\.[0-9]{1,2})+\.?|[0-9]{1,2}[.、](?![0-9])"
     r"|\(?[一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)"
 )
+# The characters such a number starts with: other texts need no look for one.
+_NUMBER_FIRST = frozenset("(0123456789一二三四五六七八九十")
 
 
 def normalize(text: str | None) -> str:
@@ -67,9 +79,9 @@ def normalize(text: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_INVISIBLE).translate(_UNIFY)
-    text = _WHITESPACE.sub("", text).lower()
+    # NFKC; no invisible characters, marks unified, no whitespace (`_NORMALIZE_TABLE`);
+    # lower case
+    text = unicodedata.normalize("NFKC", text).translate(_NORMALIZE_TABLE).lower()
     # Removing a space can join a letter to the combining mark NFKC split off a spacing
     # accent ("C¸" -> "c" + U+0327): compose again, so that normalize is idempotent.
     return unicodedata.normalize("NFC", text)
@@ -80,7 +92,8 @@ def key(text: str | None) -> str:
     """A match key: `normalize`, then drop a leading list number and every punctuation
     mark or symbol (brackets, quotes, 、, ■, √, ●), keeping letters and digits."""
     text = normalize(text)
-    text = _LEADING_NUMBER.sub("", text, count=1)
+    if text[:1] in _NUMBER_FIRST:
+        text = _LEADING_NUMBER.sub("", text, count=1)
     kept = text.translate(_DROP_MARKS)
     # a dropped mark may have split a letter from its accent
     return kept if kept.isascii() else unicodedata.normalize("NFC", kept)
