@@ -93,10 +93,12 @@ def _posts(rows: list[tuple], files: dict[str, dict]) -> list[Post]:
     out = []
     append = out.append
     for r in rows:
-        if r[13] is None:  # no body row (so no attachments, no error, no page date)
+        (title, url, date, _how, first_seen, last_seen, _status, _error, _kind, _body, _body_date,
+         _links, _attachments, body_url) = r  # fmt: skip
+        if body_url is None:  # no body row (so no attachments, no error, no page date)
             append(_build_post({
-                "title": r[0], "url": r[1], "date": _date(r[2]), "first_seen": _datetime(r[4]),
-                "last_seen": _datetime(r[5]), "body": None, "body_status": None, "body_error": None,
+                "title": title, "url": url, "date": _date(date), "first_seen": _datetime(first_seen),
+                "last_seen": _datetime(last_seen), "body": None, "body_status": None, "body_error": None,
                 "body_skipped": None, "links": [], "attachments": [],
             }))  # fmt: skip
             continue

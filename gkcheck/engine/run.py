@@ -176,8 +176,13 @@ def finish(result: AuditResult, gathered: Gathered | None, args, cfg: LoadedConf
     return exit_code(result, fail_on)
 
 
+def _times(args) -> PhaseTimes:
+    """Phase timing as `--timings` asks: shown at the end, or not taken."""
+    return PhaseTimes() if getattr(args, "timings", False) else NoTimes()
+
+
 def check_command(args) -> int:
-    times = PhaseTimes() if getattr(args, "timings", False) else NoTimes()
+    times = _times(args)
     with times.phase("读取配置和规则"):
         inp = resolve_inputs(args)
     result, gathered = run_pipeline(inp, times)
@@ -194,7 +199,7 @@ def check_command(args) -> int:
 
 def audit_command(args) -> int:
     """Crawl (serving the demo fixture site if configured), check, report into out/."""
-    times = PhaseTimes() if getattr(args, "timings", False) else NoTimes()
+    times = _times(args)
     with times.phase("读取配置和规则"):
         inp = resolve_inputs(args)
     cfg = inp.config
