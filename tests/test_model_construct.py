@@ -49,3 +49,24 @@ def test_models_with_hooks_are_refused():
 
     with pytest.raises(TypeError):
         builder(WithPrivate)
+
+
+def test_mutable_plain_default_is_copied_and_data_factory_refused():
+    from pydantic import BaseModel, Field
+
+    class Plain(BaseModel):
+        tags: list[str] = ["a"]  # pydantic copies such a default for every instance
+        when: dt.date = dt.date(2024, 1, 1)
+
+    build = builder(Plain)
+    a, b = build({}), build({})
+    a.tags.append("b")
+    assert b.tags == ["a"] and Plain.model_fields["tags"].default == ["a"]
+    assert a.when == dt.date(2024, 1, 1) and a == Plain.model_construct(tags=["a", "b"])
+
+    class FromData(BaseModel):
+        x: int = 1
+        y: int = Field(default_factory=lambda data: data["x"] + 1)
+
+    with pytest.raises(TypeError):
+        builder(FromData)

@@ -11,10 +11,15 @@ models without validators that transform values, private attributes or post-init
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import inspect
 from collections.abc import Callable
+from enum import Enum
 from typing import TypeVar
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -31,13 +36,16 @@ def builder(cls: type[M]) -> Callable[[dict], M]:
     count = len(names)
     new = cls.__new__
 
+    # name -> a function giving the field's default (a fresh one where it may be changed)
+    defaults = {name: _default_maker(info) for name, info in fields.items() if not info.is_required()}
+
     def fill(values: dict) -> dict:
         full = {}
         for name in names:
             if name in values:
                 full[name] = values[name]
-            elif not fields[name].is_required():
-                full[name] = fields[name].get_default(call_default_factory=True)
+            elif name in defaults:
+                full[name] = defaults[name]()
         return full
 
     # Instances given every field share one set of their names (as findings do, see
@@ -58,3 +66,28 @@ def builder(cls: type[M]) -> Callable[[dict], M]:
         return m
 
     return build
+
+
+# Defaults of these types cannot be changed in place: shared, as pydantic shares them.
+_IMMUTABLE = (type(None), str, int, float, bool, bytes, tuple, frozenset, dt.date, dt.datetime, dt.time, Enum)
+
+
+def _default_maker(info: FieldInfo) -> Callable[[], object]:
+    """What `info.get_default(call_default_factory=True)` gives, as a function made once:
+    the factory's value, the default itself if it cannot change, else a deep copy of it."""
+    if info.default_factory is not None:
+        if _takes_data(info.default_factory):
+            raise TypeError("a default_factory taking the validated data: use model_construct")
+        return info.default_factory
+    default = info.default
+    if isinstance(default, _IMMUTABLE):
+        return lambda: default
+    return lambda: copy.deepcopy(default)
+
+
+def _takes_data(factory: Callable) -> bool:
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):  # a builtin such as list or dict
+        return False
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
