@@ -26,7 +26,7 @@ from gkcheck.text.normalize import best_matches, key
 _name_key = lru_cache(maxsize=4096)(key)
 
 # Which crawled column to prefer when several match one spec.
-_STATUS_RANK = {"ok": 0, "not_crawled": 1, "unreachable": 2, "not_configured": 3}
+_STATUS_RANK = {"ok": 0, "unread": 1, "not_crawled": 2, "unreachable": 3, "not_configured": 4}
 
 
 class ColumnSpec(Params):
@@ -126,6 +126,9 @@ def fetch_problem(label: str, col: Column) -> str | None:
     if col.status == "unreachable":
         why = f"（{col.error}）" if col.error else ""
         return f"栏目“{label}”无法访问{why}"
+    if col.status == "unread":
+        why = f"（{col.error}）" if col.error else ""
+        return f"栏目“{label}”的列表未能读出{why}"
     if col.status == "not_crawled":
         return f"栏目“{label}”已配置但尚未采集"
     if col.status == "not_configured":

@@ -129,11 +129,13 @@ def column_not_empty(ctx: CheckContext, params: NotEmptyParams) -> Iterator[Outc
       columns: 栏目列表（同 column.exists），或 all（默认）= 本单位采集到的全部栏目。
 
     判定：一条信息都没有 → 不通过（空白栏目，《政府网站与政务新媒体检查指标》
-    国办秘函〔2019〕19号）；栏目无法访问或尚未采集 → 无法核验；栏目未找到或
-    未配置网址 → 无法核验（是否设置由 column.exists 检查）。无发布日期的信息也算内容。
+    国办秘函〔2019〕19号）；栏目无法访问或尚未采集 → 无法核验；列表页打开了但没有读出
+    任何信息、页面也未说明“暂无信息”“共0条”等（列表由脚本加载、版式未识别）→ 无法核验，
+    不算空白；栏目未找到或未配置网址 → 无法核验（是否设置由 column.exists 检查）。
+    无发布日期的信息也算内容。
 
     通过的例子：“通知公告”栏目有 3 条信息。
-    不通过的例子：“政策解读”栏目采集成功，但列表为空。
+    不通过的例子：“政策解读”栏目采集成功，页面显示“暂无信息”。
     """
     if ctx.evidence.columns is None:
         yield unknown(NO_COLUMNS)
@@ -237,7 +239,7 @@ class FreshParams(Params):
 
 
 FreshState = Literal[
-    "fresh", "stale", "undated", "blank", "future_only", "unreachable", "not_crawled", "not_configured"
+    "fresh", "stale", "undated", "blank", "future_only", "unreachable", "unread", "not_crawled", "not_configured"
 ]
 
 

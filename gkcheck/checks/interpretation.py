@@ -470,7 +470,7 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
     else:
         label_i, col_i = hit_i
         problem = fetch_problem(label_i, col_i)
-        if problem and col_i.status in ("unreachable", "not_crawled"):
+        if problem and col_i.status in ("unreachable", "unread", "not_crawled"):
             return unknown(f"{problem}，无法核验政策解读")
         if problem:
             note = f"（{problem}）"

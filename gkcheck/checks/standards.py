@@ -304,7 +304,7 @@ def standards_published(ctx: CheckContext, params: PublishedParams) -> Iterator[
         label, col = hit
         where = f"“{label}”栏目"
         problem = fetch_problem(label, col)
-        if problem and col.status in ("unreachable", "not_crawled"):
+        if problem and col.status in ("unreachable", "unread", "not_crawled"):
             yield unknown(f"{problem}，无法核验社会救助标准是否公开")
             return
         if problem:

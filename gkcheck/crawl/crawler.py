@@ -39,7 +39,7 @@ from pathlib import Path
 
 from gkcheck.crawl.body import Body, extract_body, is_attachment
 from gkcheck.crawl.config import ColumnConfig, SitesConfig, UnitSites
-from gkcheck.crawl.extract import ListItem, parse_list
+from gkcheck.crawl.extract import ListItem, parse_list, unread_reason
 from gkcheck.crawl.fetch import Fetcher, FetchResult, host_of
 from gkcheck.crawl.lanes import Lanes
 from gkcheck.crawl.reports import (
@@ -70,6 +70,7 @@ class CrawlStats:
     failures: list[dict] = field(default_factory=list)  # url, unit, column, kind, error
     columns_ok: int = 0
     columns_unreachable: int = 0
+    columns_unread: int = 0  # fetched, but no post read and none said to be missing
     posts: int = 0  # posts listed (sum over columns)
     requests: int = 0  # HTTP requests sent, retries and redirects included
     seconds: float = 0.0
@@ -107,6 +108,7 @@ class CrawlStats:
             "failures": list(self.failures),
             "columns_ok": self.columns_ok,
             "columns_unreachable": self.columns_unreachable,
+            "columns_unread": self.columns_unread,
             "posts": self.posts,
             "requests": self.requests,
             "seconds": round(self.seconds, 2),
@@ -126,7 +128,8 @@ class CrawlStats:
         if self.skipped:
             parts.append(f"续抓跳过 {self.skipped}")
         parts.append(f"错误 {self.error_count}")
-        parts.append(f"栏目 正常 {self.columns_ok} / 无法访问 {self.columns_unreachable}")
+        columns = f"栏目 正常 {self.columns_ok} / 无法访问 {self.columns_unreachable}"
+        parts.append(columns + (f" / 未读出列表 {self.columns_unread}" if self.columns_unread else ""))
         parts.append(f"文章 {self.posts}")
         if self.files_checked or self.files_downloaded or self.files_skipped:
             files = f"附件 检查 {self.files_checked}，下载 {self.files_downloaded}，未变化 {self.files_not_modified}，失效 {self.files_broken}"
@@ -140,7 +143,7 @@ class CrawlStats:
 
 _SUMMED = (
     "pages", "list_pages", "body_pages", "not_modified", "skipped", "bytes", "columns_ok", "columns_unreachable",
-    "posts", "requests", "files_checked", "files_downloaded", "files_not_modified", "files_broken", "files_skipped",
+    "columns_unread", "posts", "requests", "files_checked", "files_downloaded", "files_not_modified", "files_broken", "files_skipped",
 )  # fmt: skip
 
 ERROR_ZH = {
@@ -531,6 +534,7 @@ class _Run:
         posts: dict[str, ListItem] = {}
         problems: list[str] = []
         notes: list[str] = []
+        said_empty = scripted = False  # what pages without posts said (ListPage)
         position = 0
         while queue:
             if len(visited) >= max_pages:
@@ -565,6 +569,8 @@ class _Run:
             position += len(new)
             for it in new:
                 posts[it.url] = it
+            said_empty |= page.says_empty
+            scripted |= page.scripted
             if rec is not None and rec.truncated:
                 problems.append(f"第{page_no}页 {url}：{rec.error}")
             for said in page.notes:  # what reading the list page noticed (a pager it could not follow …)
@@ -594,6 +600,9 @@ class _Run:
             self._note("offsite_link")
         status = "unreachable" if problems else "ok"
         error = "；".join(problems[:3]) + (f"；另有{len(problems) - 3}页失败" if len(problems) > 3 else "") if problems else None
+        if status == "ok" and not posts and not said_empty:
+            # pages that list nothing and do not say so: not read, so not taken as blank
+            status, error = "unread", unread_reason(scripted)
         self.store.finish_column(
             self.crawl_id, u, name, status=status, error=error, note="；".join(notes) or None,
             pages=len(visited), posts=len(posts),
@@ -602,6 +611,8 @@ class _Run:
             self.stats.posts += len(posts)
             if status == "ok":
                 self.stats.columns_ok += 1
+            elif status == "unread":
+                self.stats.columns_unread += 1
             else:
                 self.stats.columns_unreachable += 1
         if self.progress is not None:

@@ -1,13 +1,14 @@
 """Build each unit's column evidence (gkcheck.model.Column) from the crawl store.
 
 For every column of the sites config: the newest finished crawl of that column gives
-its status (ok, or unreachable with the reason) and the posts it listed, in listing
+its status (ok; unreachable with the reason; unread: fetched, but no post read and none
+said to be missing) and the posts it listed, in listing
 order, with first/last seen and, where fetched, body text, links and attachments (with
 the HTTP status of each attachment the crawler checked). A post the crawler did not fetch
 on purpose (a link to another site, a file) has `body_skipped` (the reason), not
 `body_error`: only a failed fetch is an error.
-A column never crawled is `not_crawled`. Checks answer `unknown` for both unreachable
-and not_crawled columns: a failed fetch is never an empty column.
+A column never crawled is `not_crawled`. Checks answer `unknown` for unreachable, unread
+and not_crawled columns: a failed fetch, or a list not read, is never an empty column.
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ def _crawled_column(
         "unit": uid,
         "name": col.name,
         "url": row["url"],
-        "status": "ok" if row["status"] == "ok" else "unreachable",
+        "status": row["status"] if row["status"] in ("ok", "unread") else "unreachable",
         "error": row["error"] if row["status"] != "ok" else None,
         "fetched_at": _datetime(row["finished_at"]),
         "pages": row["pages"] or 0,

@@ -33,7 +33,7 @@ from lxml import etree
 
 from gkcheck.crawl import pagers, tree
 from gkcheck.crawl.config import Selectors
-from gkcheck.crawl.html import absolute, base_url, link_title, soup_of, squash
+from gkcheck.crawl.html import absolute, base_url, drop, link_title, soup_of, squash
 from gkcheck.text.dates import date_from_url, find_dates
 
 
@@ -52,6 +52,10 @@ class ListPage:
     next_is_link: bool = True  # next_urls is a "下一页" link (False: the full page list, less this page)
     total_pages: int | None = None
     notes: list[str] = field(default_factory=list)
+    # For a page listing no posts (see `_no_posts`): it says the column has none (暂无信息,
+    # 共0条 …), or a script on it may load the list (which is not run here).
+    says_empty: bool = False
+    scripted: bool = False
 
 
 def parse_list(
@@ -75,6 +79,8 @@ def parse_list(
     trs = pagers.trs_call_pages(html, url)
     tree.drop(doc)
     page = ListPage(items=_dated_links(doc, base, url, ref_date))
+    if not page.items:
+        _no_posts(page, tree.text(doc, " "), html)
     if trs is not None:
         page.total_pages, page.next_urls = trs
         page.next_is_link = False
@@ -91,6 +97,50 @@ def parse_list(
     elif profile == "trs":
         page.notes.append("未找到 createPageHTML 分页脚本，按单页处理")
     return page
+
+
+# -- a page listing no posts ----------------------------------------------------------
+
+# A list page saying its column has nothing in it: a blank column, as 国办秘函〔2019〕19号
+# counts it (栏目开设后没有任何内容, a column "under construction" included).
+_SAYS_EMPTY = re.compile(
+    r"暂\s*(?:无|没有)\s*(?:相关|任何)?\s*(?:信息|数据|内容|记录|文章|文件|公告|消息|结果)"
+    r"|没有(?:找到|查询到|检索到)?(?:任何|相关|符合条件的)?(?:信息|记录|数据|内容|文章)"
+    r"|(?:共|总共|合计)\s*[:：]?\s*0\s*(?:条|篇|项|个|页)|(?<![\d.])0\s*条(?:记录|信息|数据)"
+    r"|(?:栏目|页面|网站)(?:正在|尚在)?(?:建设|维护)中|(?:信息|内容)(?:正在|尚在)(?:更新|整理|完善)中|敬请期待"
+    r"|(?<![a-z])no\s+(?:records?|data|items?|results?|posts?|entries)(?![a-z])",
+    re.IGNORECASE,
+)
+# Spaces next to a Chinese character (暂 无 记 录: letter-spaced in the page's HTML).
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+# A script that fetches data or fills a template: the list may be drawn by it, after the
+# page has loaded (AJAX, a JSON interface, Vue or Angular templates, layui tables).
+_LOADS_BY_SCRIPT = re.compile(
+    r"\$\.(?:ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|XMLHttpRequest|\baxios\b|\.load\s*\(\s*['\"]"
+    r"|\bjsonp\b|\bv-for\s*=|\bng-repeat\b|\{\{\s*[\w.\[\]]+\s*\}\}|layui\.(?:table|laytpl|flow)|\btemplate\s*\(",
+    re.IGNORECASE,
+)
+
+
+def _no_posts(page: ListPage, text: str, html: str) -> None:
+    """Mark a page from which no post was read: whether its text says the column has
+    none, else whether a script on it may load the list."""
+    page.says_empty = bool(_SAYS_EMPTY.search(_CJK_SPACE.sub("", text)))
+    page.scripted = not page.says_empty and bool(_LOADS_BY_SCRIPT.search(html))
+
+
+def unread_reason(scripted: bool) -> str:
+    """Why a column whose pages were fetched, but listed no post and did not say it has
+    none, is not judged blank (Chinese, for the column's error)."""
+    if scripted:
+        return (
+            "列表页已打开，但没有读出任何信息，页面也未说明暂无信息：信息列表可能由脚本加载"
+            "（本工具不执行脚本）。请人工核对该栏目，或在网站栏目配置中改用直接列出信息的列表地址"
+        )
+    return (
+        "列表页已打开，但没有读出任何信息（未找到带日期的信息链接），页面也未说明暂无信息："
+        "列表版式可能未被识别。请人工核对该栏目，或在网站栏目配置中用 profile: css 指定列表的选择器"
+    )
 
 
 # -- dates ----------------------------------------------------------------------------
@@ -318,6 +368,10 @@ def _css(soup: BeautifulSoup, base: str, sel: Selectors, ref: dt.date) -> ListPa
             link = absolute(nxt.get("href"), base)
             if link:
                 page.next_urls = [link]
+    if not page.items:
+        raw = str(soup)
+        drop(soup)
+        _no_posts(page, soup.get_text(" "), raw)
     return page
 
 
@@ -341,6 +395,8 @@ def _hanweb(html: str, url: str, ref: dt.date) -> ListPage:
         base = tree.base_url(doc, url)
         tree.drop(doc)
         page.items = _dated_links(doc, base, url, ref)
+        if not page.items:
+            _no_posts(page, tree.text(doc, " "), html)
         page.next_urls = pagers.next_link(doc, base)
         return page
     prev: dt.date | None = None
@@ -391,6 +447,8 @@ def _hanweb(html: str, url: str, ref: dt.date) -> ListPage:
     seen_count = offset + len(page.items)
     if total is not None:
         page.total_pages = -(-total // max(perpage, 1))
+    if not page.items:  # the data store is the list: an empty one (总数 0) says so
+        page.says_empty = total == 0 or not any(_RECORD.search(store) for store in stores)
     # The static page holds the first group (perpage × 3 records); fewer means no more.
     # A data proxy answering fewer records than asked has no more either.
     short = len(page.items) < (perpage * 3 if first_group else group)

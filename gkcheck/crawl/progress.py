@@ -18,6 +18,9 @@ import threading
 import time
 from typing import TextIO
 
+# How a column that is not "ok" is told (the store's column status -> Chinese).
+_STATE_ZH = {"unreachable": "无法访问", "unread": "未读出列表"}
+
 
 class _Counts:
     def __init__(self):
@@ -81,7 +84,7 @@ class LogProgress(_Counts):
     def column_done(self, *, unit, column, status, posts, error=None) -> None:
         with self.lock:
             self.columns += 1
-        state = "正常" if status == "ok" else f"无法访问：{error}"
+        state = "正常" if status == "ok" else f"{_STATE_ZH.get(status, '无法访问')}：{error}"
         self._line(f"[抓取] 栏目 {unit}/{column} 完成（{self.columns}/{self.columns_total}）{posts} 篇，{state}")
 
     def bodies(self, n: int) -> None:
@@ -157,7 +160,7 @@ class BarProgress(_Counts):
     def column_done(self, *, unit, column, status, posts, error=None) -> None:
         self._update(advance=1)
         if status != "ok":
-            self.bar.console.print(f"[yellow]栏目 {unit}/{column} 无法访问：{error}")
+            self.bar.console.print(f"[yellow]栏目 {unit}/{column} {_STATE_ZH.get(status, '无法访问')}：{error}")
 
     def stop(self) -> None:
         """Leave the terminal clean when the crawl is interrupted."""

@@ -8,7 +8,7 @@ Tables (schema version in `meta`):
   bytes, whether cut, error kind and reason. UNIQUE(crawl_id, url).
 - contents: the latest text of each URL with its validators, for conditional re-crawls
   (a 304 re-reads the stored text) and for resuming without refetching.
-- columns: per crawl, each configured column's outcome (ok | unreachable) and page count.
+- columns: per crawl, each configured column's outcome (ok | unreachable | unread) and page count.
 - posts: every post ever listed, keyed by (unit, column, url), with first and last seen.
 - sightings: which posts a crawl saw in a column, in listing order (history).
 - bodies: a post page's main text, links, attachments (keyed by URL).
@@ -94,7 +94,7 @@ CREATE TABLE IF NOT EXISTS columns (
     name TEXT NOT NULL,
     url TEXT NOT NULL,
     profile TEXT,
-    status TEXT NOT NULL,            -- running | ok | unreachable
+    status TEXT NOT NULL,            -- running | ok | unreachable | unread (no post read, none said missing)
     error TEXT,
     note TEXT,
     pages INTEGER NOT NULL DEFAULT 0,

@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 # ok: fetched and parsed; unreachable: fetch failed (checks answer `unknown`);
 # not_configured: no URL known for this column (column.exists fails);
 # not_crawled: configured but the store has nothing yet (checks answer `unknown`).
-FetchStatus = Literal["ok", "unreachable", "not_configured", "not_crawled"]
+# unread: the column's pages were fetched, but no post was read from them and they did not
+# say the column has none (a list drawn by a script, a layout not recognised)
+FetchStatus = Literal["ok", "unreachable", "unread", "not_configured", "not_crawled"]
 
 
 class Attachment(BaseModel):

@@ -1,0 +1,167 @@
+"""A column whose list page opens but yields no post is not taken as blank unless the
+page says so (暂无信息, 共0条 …): a list drawn by a script, or laid out in a way the
+parser does not know, is `unread`, and the checks answer unknown for it.
+
+Real pages served by a real HTTP server on 127.0.0.1.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gkcheck.checks.registry import CheckContext, get_kind
+from gkcheck.crawl.config import Selectors, parse_sites
+from gkcheck.crawl.crawler import crawl
+from gkcheck.crawl.evidence import columns_from_store
+from gkcheck.crawl.extract import parse_list
+from gkcheck.crawl.fixture_server import serve
+from gkcheck.model import Rule, Unit, UnitEvidence
+
+UNIT = "市测试局"
+REF = dt.date(2024, 12, 31)
+
+
+def _page(body: str, head: str = "") -> str:
+    return (
+        f'<html><head><meta charset="utf-8"><title>栏目</title>{head}</head><body>'
+        '<div class="nav"><a href="/">首页</a><a href="/about.html">机构概况</a></div>'
+        f'<div class="main">{body}</div><div class="foot">主办：邹城市测试局</div></body></html>'
+    )
+
+
+AJAX = _page(
+    '<ul id="list"></ul><div id="pager"></div>',
+    "<script>$(function(){ $.ajax({url: '/api/list.json?channel=12', dataType: 'json', "
+    "success: function(d){ render(d.rows); } }); });</script>",
+)
+VUE = _page('<ul id="app"><li v-for="item in rows"><a :href="item.url">{{ item.title }}</a><span>{{ item.date }}</span></li></ul>')
+UNDATED = _page(
+    '<ul class="list">'
+    + "".join(f'<li><a href="./a{i}.html">关于做好第{i}批城乡低保资金发放工作的通知</a></li>' for i in range(1, 6))
+    + "</ul>"
+)
+SAYS_NONE = _page('<div class="list"><ul><li class="none">暂无信息</li></ul></div>')
+ZERO = _page('<table class="list"></table><div class="page">共0条记录 第1/1页</div>')
+BUILDING = _page('<div class="list"><p>本栏目正在建设中，敬请期待！</p></div>')
+DATED = _page(
+    '<ul class="list">'
+    + "".join(f'<li><a href="./d{i}.html">关于做好第{i}批城乡低保资金发放工作的通知</a><span>2024-06-{10 + i}</span></li>' for i in range(1, 4))
+    + "</ul>"
+)
+
+PAGES = {
+    "ajax": AJAX, "vue": VUE, "undated": UNDATED, "none": SAYS_NONE, "zero": ZERO, "building": BUILDING, "dated": DATED,
+}  # fmt: skip
+COLUMNS = {
+    "脚本列表": "ajax", "模板列表": "vue", "无日期列表": "undated",
+    "暂无信息": "none", "零条记录": "zero", "建设中": "building", "正常栏目": "dated",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("unread")
+    for name, html in PAGES.items():
+        p = tmp / "site" / name / "index.html"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(html, encoding="utf-8")
+    config = {
+        "defaults": {"delay": 0, "retries": 0, "max_pages": 2},
+        "units": [{"unit": UNIT, "columns": [{"name": c, "url": f"{{base}}/{d}/index.html"} for c, d in COLUMNS.items()]}],
+    }
+    sites = parse_sites(config, tmp / "sites.yaml")
+    store = tmp / "gkcheck.db"
+    with serve(tmp / "site") as base:
+        stats = crawl(sites, store, base=base)
+    return {"stats": stats, "cols": columns_from_store(store, sites, {UNIT: "csj"})["csj"]}
+
+
+def test_lists_not_read_are_unread_with_the_reason(crawled):
+    cols = crawled["cols"]
+    for name in ("脚本列表", "模板列表"):
+        assert cols[name].status == "unread", name
+        assert cols[name].posts == [] and "脚本" in cols[name].error, cols[name].error
+    assert cols["无日期列表"].status == "unread"
+    assert "版式" in cols["无日期列表"].error and "profile: css" in cols["无日期列表"].error
+    for name in ("暂无信息", "零条记录", "建设中"):  # pages that say the column has nothing: blank
+        assert (cols[name].status, cols[name].posts, cols[name].error) == ("ok", [], None), name
+    assert cols["正常栏目"].status == "ok" and len(cols["正常栏目"].posts) == 3
+
+
+def test_crawl_counts_unread_columns_apart(crawled):
+    stats = crawled["stats"]
+    assert (stats.columns_ok, stats.columns_unreachable, stats.columns_unread) == (4, 0, 3)
+    assert stats.as_dict()["columns_unread"] == 3
+    assert "栏目 正常 4 / 无法访问 0 / 未读出列表 3" in stats.summary_zh()
+    assert stats.error_count == 0  # no page failed
+
+
+def _run(cols, check: str, params: dict):
+    unit = Unit(id="csj", name=UNIT)
+    ev = UnitEvidence(unit_id="csj", columns=cols)
+    kind = get_kind(check)
+    rule = Rule(id="T", title="t", check=check, **{"with": params})
+    ctx = CheckContext(unit=unit, evidence=ev, as_of=REF, plan_year=2024, rule=rule)
+    return list(kind.func(ctx, kind.params.model_validate(params)))
+
+
+def test_checks_answer_unknown_for_unread_lists_and_fail_for_blank_ones(crawled):
+    cols = crawled["cols"]
+    unread = ["脚本列表", "模板列表", "无日期列表"]
+    blank = ["暂无信息", "零条记录", "建设中"]
+    outcomes = _run(cols, "column.not_empty", {"columns": unread + blank + ["正常栏目"]})
+    assert [o.status for o in outcomes] == ["unknown"] * 3 + ["fail"] * 3 + ["pass"]
+    assert "栏目“脚本列表”的列表未能读出" in outcomes[0].message and "无法判断是否空白" in outcomes[0].message
+    fresh = _run(cols, "column.fresh", {"columns": ["脚本列表", "暂无信息"]})
+    assert [o.status for o in fresh] == ["unknown", "fail"]
+    has = _run(cols, "column.has_post", {"column": "脚本列表", "keywords_any": ["低保"]})
+    assert {o.status for o in has} == {"unknown"}
+    # the column is there (its page opened): column.exists passes
+    assert {o.status for o in _run(cols, "column.exists", {"columns": unread})} == {"pass"}
+    # the veto counts the three blank columns, lists the unread ones as not judged
+    (veto,) = _run(cols, "site.stale_columns", {"columns": "all", "threshold_blank": 3})
+    assert veto.status == "fail" and "3个空白栏目" in veto.message
+    assert "3个栏目无法核验，未计入：脚本列表、模板列表、无日期列表" in veto.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["暂无信息", "暂无相关数据", "暂 无 记 录", "没有找到相关信息", "没有符合条件的记录", "共 0 条", "共：0条",
+     "查询到 0 条记录", "本栏目正在建设中", "信息正在更新中", "No records found", "no data"],
+)  # fmt: skip
+def test_pages_saying_the_column_is_empty(text):
+    page = parse_list(_page(f'<div class="list">{text}</div>'), "http://h/l/index.html", ref_date=REF)
+    assert page.items == [] and page.says_empty and not page.scripted
+
+
+@pytest.mark.parametrize("text", ["共10条记录", "共 20 条", "10条信息", "信息公开指南", "联系我们"])
+def test_pages_not_saying_so(text):
+    page = parse_list(_page(f'<div class="list">{text}</div>'), "http://h/l/index.html", ref_date=REF)
+    assert page.items == [] and not page.says_empty
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["fetch('/api/news?page=1').then(r => r.json())", "$.getJSON('/list.json', f)", "var x = new XMLHttpRequest();",
+     "axios.get('/api/list')", "layui.table.render({elem: '#t', url: '/api/list'})"],
+)  # fmt: skip
+def test_pages_whose_list_a_script_may_load(script):
+    page = parse_list(_page('<ul id="list"></ul>', f"<script>{script}</script>"), "http://h/l/index.html", ref_date=REF)
+    assert page.items == [] and page.scripted and not page.says_empty
+
+
+def test_a_page_with_posts_is_neither():
+    page = parse_list(DATED + "<script>$.ajax({url: '/hits'})</script>", "http://h/l/index.html", ref_date=REF)
+    assert len(page.items) == 3 and not page.says_empty and not page.scripted
+
+
+def test_css_and_hanweb_pages_without_posts():
+    sel = Selectors(item="ul.list li", title="a", date="span")
+    blank = parse_list(SAYS_NONE.replace('class="none"', ""), "http://h/l.html", "css", sel, ref_date=REF)
+    assert blank.items == [] and blank.says_empty
+    ajax = parse_list(AJAX, "http://h/l.html", "css", sel, ref_date=REF)
+    assert ajax.items == [] and ajax.scripted and not ajax.says_empty
+    empty_store = '<script type="text/xml"><datastore><totalrecord>0</totalrecord><recordset></recordset></datastore></script>'
+    page = parse_list(empty_store, "http://h/col/col1/index.html", "hanweb", ref_date=REF)
+    assert page.items == [] and page.says_empty
