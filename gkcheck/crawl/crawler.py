@@ -486,7 +486,7 @@ class _Run:
             with self.lock:
                 self.stats.not_modified += 1
         elif res.ok:
-            if res.is_html:
+            if res.is_html or (kind == "list" and res.is_json):  # a list may come from a data interface
                 text, codec, _how = res.decoded()
                 rec.encoding = codec
                 rec.text = text

@@ -15,6 +15,9 @@ Profiles (the `profile` of a column in the sites config):
   (`startrecord`, `endrecord`, `perpage`).
 - css: a custom page described by CSS selectors (item, title, link, date, next).
 
+Whatever the profile, a page answered as JSON or JSONP (a list's data interface) is read
+by gkcheck.crawl.json_list.
+
 Dates: 2024-06-24, 2024/6/24, 2024.06.24, 2024年6月24日, and [06-24] whose year comes
 from the link (`t20240624_1.html`, `/art/2024/6/24/`), else from the neighbouring items
 (lists run newest first), else from the fetch date.
@@ -31,7 +34,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
-from gkcheck.crawl import pagers, tree
+from gkcheck.crawl import json_list, pagers, tree
 from gkcheck.crawl.config import Selectors
 from gkcheck.crawl.html import absolute, base_url, drop, link_title, soup_of, squash
 from gkcheck.text.dates import date_from_url, find_dates
@@ -68,6 +71,10 @@ def parse_list(
 ) -> ListPage:
     """Items and next pages of one list page. Never raises on odd HTML."""
     ref_date = ref_date or dt.date.today()
+    if json_list.looks_like_json(html):  # a data interface (whatever the profile)
+        page = _json_page(html, url, ref_date)
+        if page is not None:
+            return page
     if profile == "hanweb":
         return _hanweb(html, url, ref_date)
     if profile == "css":  # CSS selectors need BeautifulSoup (soupsieve)
@@ -96,6 +103,30 @@ def parse_list(
             page.notes.append(found.note)
     elif profile == "trs":
         page.notes.append("未找到 createPageHTML 分页脚本，按单页处理")
+    return page
+
+
+# -- json -------------------------------------------------------------------------------
+
+
+def _json_page(text: str, url: str, ref: dt.date) -> ListPage | None:
+    """A list page answered as JSON or JSONP (gkcheck.crawl.json_list); None if the text
+    is not JSON after all."""
+    value = json_list.load(text)
+    if value is None:
+        return None
+    found = json_list.read(value, url)
+    if found.records:
+        items = [ListItem(r.title, r.link, r.date, "list" if r.date else None) for r in found.records]
+        page = ListPage(items=items, total_pages=found.total_pages)
+    elif found.html:  # the interface hands over the list as HTML
+        page = parse_list("\n".join(found.html), url, "generic", ref_date=ref)
+        if page.next_urls or not page.items:
+            return page
+    else:
+        return ListPage(total_pages=found.total_pages, says_empty=found.says_empty)
+    nxt = json_list.next_page(url, len(page.items), found.total_pages)
+    page.next_urls = [nxt] if nxt else []
     return page
 
 
@@ -135,7 +166,7 @@ def unread_reason(scripted: bool) -> str:
     if scripted:
         return (
             "列表页已打开，但没有读出任何信息，页面也未说明暂无信息：信息列表可能由脚本加载"
-            "（本工具不执行脚本）。请人工核对该栏目，或在网站栏目配置中改用直接列出信息的列表地址"
+            "（本工具不执行脚本）。请人工核对该栏目，或把栏目网址改为页面读取信息所用的数据接口地址（返回 JSON 的网址）"
         )
     return (
         "列表页已打开，但没有读出任何信息（未找到带日期的信息链接），页面也未说明暂无信息："

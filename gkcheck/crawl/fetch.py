@@ -130,6 +130,14 @@ class FetchResult:
         ct = (self.content_type or "").split(";")[0].strip().lower()
         return ct in ("", "text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
 
+    @property
+    def is_json(self) -> bool:
+        """A JSON or JSONP answer (a list's data interface, see gkcheck.crawl.json_list)."""
+        if self.looks_binary:
+            return False
+        ct = (self.content_type or "").split(";")[0].strip().lower()
+        return ct in _JSON_TYPES or ct.endswith("+json")
+
     def decoded(self) -> tuple[str, str, str]:
         """(text, codec, how): see gkcheck.crawl.encoding.decode_html."""
         if self._text is None:
@@ -139,6 +147,9 @@ class FetchResult:
     @property
     def text(self) -> str:
         return self.decoded()[0]
+
+
+_JSON_TYPES = ("application/json", "text/json", "application/javascript", "text/javascript", "application/x-javascript")
 
 
 class _Wire:
