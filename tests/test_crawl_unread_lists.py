@@ -36,10 +36,10 @@ AJAX = _page(
     "success: function(d){ render(d.rows); } }); });</script>",
 )
 VUE = _page('<ul id="app"><li v-for="item in rows"><a :href="item.url">{{ item.title }}</a><span>{{ item.date }}</span></li></ul>')
+# two links with no date: too few to be taken for a list without dates
 UNDATED = _page(
-    '<ul class="list">'
-    + "".join(f'<li><a href="./a{i}.html">关于做好第{i}批城乡低保资金发放工作的通知</a></li>' for i in range(1, 6))
-    + "</ul>"
+    '<div class="box"><p><a href="./a1.html">关于做好第1批城乡低保资金发放工作的通知</a></p>'
+    '<p><a href="./a2.html">关于做好第2批城乡低保资金发放工作的通知</a></p></div>'
 )
 SAYS_NONE = _page('<div class="list"><ul><li class="none">暂无信息</li></ul></div>')
 ZERO = _page('<table class="list"></table><div class="page">共0条记录 第1/1页</div>')
@@ -82,7 +82,7 @@ def test_lists_not_read_are_unread_with_the_reason(crawled):
     for name in ("脚本列表", "模板列表"):
         assert cols[name].status == "unread", name
         assert cols[name].posts == [] and "脚本" in cols[name].error, cols[name].error
-    assert cols["无日期列表"].status == "unread"
+    assert cols["无日期列表"].status == "unread" and cols["无日期列表"].posts == []
     assert "版式" in cols["无日期列表"].error and "profile: css" in cols["无日期列表"].error
     for name in ("暂无信息", "零条记录", "建设中"):  # pages that say the column has nothing: blank
         assert (cols[name].status, cols[name].posts, cols[name].error) == ("ok", [], None), name
@@ -165,3 +165,52 @@ def test_css_and_hanweb_pages_without_posts():
     empty_store = '<script type="text/xml"><datastore><totalrecord>0</totalrecord><recordset></recordset></datastore></script>'
     page = parse_list(empty_store, "http://h/col/col1/index.html", "hanweb", ref_date=REF)
     assert page.items == [] and page.says_empty
+
+
+def _article(title: str, date: str) -> str:
+    return _page(f'<h1>{title}</h1><div class="info">发布时间：{date}　来源：市测试局</div><div id="zoom"><p>正文。</p></div>')
+
+
+def test_a_list_without_dates_is_read_and_dated_from_its_post_pages(tmp_path):
+    site = tmp_path / "site" / "tzgg"
+    site.mkdir(parents=True)
+    titles = [f"关于做好第{i}批城乡低保资金发放工作的通知" for i in range(1, 5)]
+    links = "".join(f'<li><a href="./a{i}.html">{t}</a></li>' for i, t in enumerate(titles, 1))
+    side = '<div class="right"><ul><li><a href="/x/1.html">热点：全市政务公开工作会议召开</a></li></ul></div>'
+    (site / "index.html").write_text(_page(f'<ul class="list">{links}</ul>{side}'), encoding="utf-8")
+    for i, t in enumerate(titles, 1):
+        if i != 4:  # the fourth post's page is missing
+            (site / f"a{i}.html").write_text(_article(t, f"2024-06-{20 - i}"), encoding="utf-8")
+    config = {
+        "defaults": {"delay": 0, "retries": 0},
+        "units": [{"unit": UNIT, "columns": [{"name": "通知公告", "url": "{base}/tzgg/index.html"}]}],
+    }
+    sites = parse_sites(config, tmp_path / "sites.yaml")
+    store = tmp_path / "gkcheck.db"
+    with serve(tmp_path / "site") as base:
+        stats = crawl(sites, store, base=base)
+    col = columns_from_store(store, sites, {UNIT: "csj"})["csj"]["通知公告"]
+    assert col.status == "ok"
+    assert [(p.title, p.date) for p in col.posts] == [
+        (titles[0], dt.date(2024, 6, 19)), (titles[1], dt.date(2024, 6, 18)), (titles[2], dt.date(2024, 6, 17)), (titles[3], None),
+    ]  # fmt: skip
+    assert col.posts[3].body_status == 404  # a failed page leaves the post undated, and is listed as a failure
+    assert stats.error_count == 1 and stats.body_pages == 3
+    (fresh,) = _run({"通知公告": col}, "column.fresh", {"columns": ["通知公告"], "max_age_days": 365})
+    assert fresh.status == "pass" and "2024-06-19" in fresh.message
+
+
+def test_undated_list_parsing():
+    items = "".join(f'<tr><td><a href="/art/t2024060{i}_{i}.html">关于做好第{i}批城乡低保资金发放工作的通知</a></td></tr>' for i in range(1, 4))
+    menu = '<ul class="menu"><li><a href="/a.html">机构概况</a></li><li><a href="/b.html">政策文件</a></li><li><a href="/c.html">通知公告</a></li></ul>'
+    page = parse_list(_page(menu + f'<table class="list">{items}</table>'), "http://h/tzgg/index.html", ref_date=REF)
+    assert [(i.url, i.date, i.date_how) for i in page.items] == [
+        (f"http://h/art/t2024060{i}_{i}.html", dt.date(2024, 6, i), "url") for i in range(1, 4)
+    ]
+    assert "列表未标注发布日期" in page.notes[0] and not page.scripted
+    # links to other sites (a box of related sites) are no list of this column
+    other = "".join(f'<li><a href="http://www{i}.example.gov.cn/">第{i}个上级部门和兄弟单位的门户网站</a></li>' for i in range(4))
+    assert parse_list(_page(f'<ul class="list">{other}</ul>'), "http://h/tzgg/index.html", ref_date=REF).items == []
+    # a page that says it is empty is empty, whatever links it has
+    said = parse_list(_page(f'<ul class="list">{other}</ul><p>暂无信息</p>'), "http://h/tzgg/index.html", ref_date=REF)
+    assert said.items == [] and said.says_empty

@@ -163,6 +163,11 @@ ERROR_ZH = {
 }
 
 
+# Post pages read per column, whose bodies are not wanted, for the date the list does not
+# give (lists run newest first: the newest posts' dates are what freshness needs).
+UNDATED_PAGES = 20
+
+
 class _Stopped(Exception):
     pass
 
@@ -617,8 +622,8 @@ class _Run:
                 self.stats.columns_unreachable += 1
         if self.progress is not None:
             self.progress.column_done(unit=u, column=name, status=status, posts=len(posts), error=error)
-        if not col.bodies:
-            return []
+        if not col.bodies:  # only the pages of posts listed without a date, for their date
+            return [(u, name, p) for p in posts.values() if p.date is None][:UNDATED_PAGES]
         return [(u, name, p) for p in posts.values()]
 
     # -- attachments ---------------------------------------------------------------------------

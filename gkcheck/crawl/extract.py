@@ -88,6 +88,11 @@ def parse_list(
     page = ListPage(items=_dated_links(doc, base, url, ref_date))
     if not page.items:
         _no_posts(page, tree.text(doc, " "), html)
+        if not page.says_empty:
+            page.items = _undated_links(doc, base, url)
+            if page.items:
+                page.scripted = False
+                page.notes.append(UNDATED_NOTE)
     if trs is not None:
         page.total_pages, page.next_urls = trs
         page.next_is_link = False
@@ -356,6 +361,58 @@ def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -
             prev = item.date
         out.append(item)
     return out
+
+
+# A list whose items carry no date: their dates are read from the post pages (the crawler
+# fetches the pages of such posts even in a column whose bodies are not wanted).
+UNDATED_NOTE = "列表未标注发布日期，发布日期取自文章页"
+_MIN_UNDATED = 3  # items of a list without dates: fewer is no list
+_MIN_TITLE = 8  # characters of an undated item's title (menus and link boxes have short ones)
+
+
+def _undated_links(root: etree._Element, base: str, page_url: str) -> list[ListItem]:
+    """The items of a list that shows no dates: the largest family of same-site links
+    with titles of a post's length, each alone in its list item or table row; none
+    unless there are at least _MIN_UNDATED. A date in an item's link (t20240624_1.html)
+    is taken."""
+    host = urlsplit(page_url).netloc.lower()
+    anchors = [(a, tree.link_title(a)) for a in root.iterdescendants("a") if a.get("href") is not None or a.get("onclick")]
+    anchors = [(a, t) for a, t in anchors if len(t) >= _MIN_TITLE]
+    holds: dict[etree._Element, int] = defaultdict(int)
+    for a, _ in anchors:
+        for parent in a.iterancestors():
+            holds[parent] += 1
+    groups: dict[tuple, list[ListItem]] = defaultdict(list)
+    for a, title in anchors:
+        link = absolute(a.get("href"), base) or _script_link(a, base)
+        if link is None or urlsplit(link).netloc.lower() != host or link.split("#")[0] == page_url:
+            continue
+        item_el = a
+        for _ in range(3):  # up to the highest ancestor holding this link alone
+            parent = item_el.getparent()
+            if parent is None or parent.tag in _STOP or holds[parent] > 1:
+                break
+            item_el = parent
+        if item_el is a:
+            continue  # a link that is no list item of its own
+        groups[_signature(item_el)].append(ListItem(title, link))
+
+    def score(sig: tuple) -> float:
+        s = len({it.url for it in groups[sig]})
+        return s * 0.3 if any(_SIDEBAR.search(f"{c} {i}") for _, c, i in sig) else s
+
+    if not groups:
+        return []
+    best = max(groups, key=score)
+    out: list[ListItem] = []
+    seen: set[str] = set()
+    for item in groups[best]:
+        if item.url not in seen:
+            seen.add(item.url)
+            d = date_from_url(item.url)
+            item.date, item.date_how = (d, "url") if d else (None, None)
+            out.append(item)
+    return out if len(out) >= _MIN_UNDATED else []
 
 
 # -- css --------------------------------------------------------------------------------
