@@ -24,8 +24,8 @@ from gkcheck.errors import GkError
 from gkcheck.model import Catalog, UnitEvidence
 from gkcheck.sources.files import display_path
 
-CATALOG_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".yaml", ".yml"}
-LEDGER_SUFFIXES = {".xlsx", ".yaml", ".yml"}
+CATALOG_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".yaml", ".yml"}
+LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".yaml", ".yml"}
 REPORT_SUFFIXES = {".pdf", ".html", ".htm", ".txt"}
 
 
@@ -318,7 +318,7 @@ def _gather(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_
 
 # Catalog files whose readers never declare a unit (Catalog.unit stays None), so that the
 # unit matched by the file's path is final and the file can be read later, when needed.
-DEFERRABLE_CATALOGS = {".xlsx", ".xlsm", ".csv"}
+DEFERRABLE_CATALOGS = {".xlsx", ".xlsm", ".xls", ".csv"}
 
 
 def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[str], lazy_ev: LazyEvidence) -> None:

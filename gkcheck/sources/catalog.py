@@ -17,6 +17,7 @@ from gkcheck.sources.files import display_path, require_file
 READERS = {
     ".xlsx": read_xlsx,
     ".xlsm": read_xlsx,
+    ".xls": read_xlsx,  # Excel 97-2003, read into the same sheet grids (sources.xls_open)
     ".csv": read_csv,
     ".yaml": read_yaml_catalog,
     ".yml": read_yaml_catalog,
@@ -35,10 +36,8 @@ def load_catalog(path: str | Path, unit: str | None = None, base: str | Path | N
     suffix = p.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
-        if suffix == ".xls":
-            raise CatalogError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx", display)
         raise CatalogError(
-            f"不支持的目录文件类型“{p.suffix or '（无扩展名）'}”（支持 .xlsx、.xlsm、.csv、.yaml、.yml）",
+            f"不支持的目录文件类型“{p.suffix or '（无扩展名）'}”（支持 .xlsx、.xlsm、.xls、.csv、.yaml、.yml）",
             display,
         )
     require_file(p, display, CatalogError)

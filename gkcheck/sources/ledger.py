@@ -25,7 +25,7 @@ from gkcheck.model.ledger import LedgerEntry
 from gkcheck.sources.catalog_headers import norm
 from gkcheck.sources.datecells import parse_date
 from gkcheck.sources.files import display_path, require_file
-from gkcheck.sources.xlsx_open import open_workbook, sheet_texts
+from gkcheck.sources.xlsx_open import read_sheet_grids
 
 # Field names (YAML keys, xlsx headers after `norm`) -> LedgerEntry attribute.
 FIELDS: dict[str, str] = {
@@ -37,7 +37,7 @@ FIELDS: dict[str, str] = {
 }
 HEADER_SCAN_ROWS = 10
 _UNIT_LINE = re.compile(r"^(?:填报)?单位[:：]\s*(.+)$")
-_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
+_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls")
 
 
 def load_ledger(path: str | Path, base: str | Path | None = None) -> list[LedgerEntry]:
@@ -73,16 +73,12 @@ def ledger_unit(path: str | Path, base: str | Path | None = None) -> str | None:
         data, _ = read_yaml_nodes(p, SourceError)
         unit = data.get("unit") if isinstance(data, dict) else None
         return _text(unit) or None
-    wb = open_workbook(p, display, SourceError)
-    try:
-        for ws in wb.worksheets:
-            for row in sheet_texts(ws)[:HEADER_SCAN_ROWS]:
-                for text in row:
-                    m = _UNIT_LINE.match(text)
-                    if m:
-                        return m.group(1).strip()
-    finally:
-        wb.close()
+    for ws in read_sheet_grids(p, display, SourceError):
+        for row in ws.texts[:HEADER_SCAN_ROWS]:
+            for text in row:
+                m = _UNIT_LINE.match(text)
+                if m:
+                    return m.group(1).strip()
     return None
 
 
@@ -90,7 +86,7 @@ def _checked(path: str | Path, base: str | Path | None) -> tuple[Path, str]:
     p = Path(path)
     display = display_path(p, base)
     if p.suffix.lower() not in _SUFFIXES:
-        raise SourceError(f"不支持的台账文件类型“{p.suffix or '（无扩展名）'}”（支持 .yaml、.yml、.xlsx）", display)
+        raise SourceError(f"不支持的台账文件类型“{p.suffix or '（无扩展名）'}”（支持 .yaml、.yml、.xlsx、.xls）", display)
     require_file(p, display, SourceError)
     return p, display
 
@@ -163,30 +159,27 @@ def _yaml_entries(path: Path, display: str, data: object = None, root=None) -> l
 
 
 def _xlsx_entries(path: Path, display: str) -> list[LedgerEntry]:
-    wb = open_workbook(path, display, SourceError)
-    try:
-        entries: list[LedgerEntry] = []
-        found = False
-        for ws in wb.worksheets:
-            texts = sheet_texts(ws)
-            header = _find_header(texts)
-            if header is None:
-                continue
-            found = True
-            top, columns = header
-            _fill_merged_down(texts, ws, top)
-            for r in range(top + 1, len(texts)):
-                row = texts[r]
-                if sum(1 for t in row if t) <= 1:
-                    continue  # blank, or a note / subtotal line
-                values = {attr: row[c] for attr, c in columns.items()}
-                pos = SourcePos(file=display, sheet=ws.title, row=r + 1)
-                where = f"工作表「{ws.title}」第{r + 1}行"
-                col = columns.get("date")
-                date_where = f"{where}「{texts[top][col]}」列" if col is not None else where
-                entries.append(_entry(values, display, pos, where, date_where))
-    finally:
-        wb.close()
+    """The entries of an xlsx or .xls ledger."""
+    entries: list[LedgerEntry] = []
+    found = False
+    for ws in read_sheet_grids(path, display, SourceError):
+        texts = ws.texts
+        header = _find_header(texts)
+        if header is None:
+            continue
+        found = True
+        top, columns = header
+        _fill_merged_down(texts, ws.merges, top)
+        for r in range(top + 1, len(texts)):
+            row = texts[r]
+            if sum(1 for t in row if t) <= 1:
+                continue  # blank, or a note / subtotal line
+            values = {attr: row[c] for attr, c in columns.items()}
+            pos = SourcePos(file=display, sheet=ws.title, row=r + 1)
+            where = f"工作表「{ws.title}」第{r + 1}行"
+            col = columns.get("date")
+            date_where = f"{where}「{texts[top][col]}」列" if col is not None else where
+            entries.append(_entry(values, display, pos, where, date_where))
     if not found:
         raise SourceError("未找到台账表头（应包含 类型、日期、标题 等列）", display)
     return entries
@@ -204,13 +197,14 @@ def _find_header(texts: list[list[str]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _fill_merged_down(texts: list[list[str]], ws, top: int) -> None:
-    """Give every cell of a merged range below the header its anchor's text."""
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row <= top + 1 or rng.min_row > len(texts):
+def _fill_merged_down(texts: list[list[str]], merges: list[tuple[int, int, int, int]], top: int) -> None:
+    """Give every cell of a merged range (min_row, min_col, max_row, max_col) below the
+    header its anchor's text."""
+    for min_row, min_col, max_row, max_col in merges:
+        if min_row <= top + 1 or min_row > len(texts):
             continue
-        value = texts[rng.min_row - 1][rng.min_col - 1]
-        for r in range(rng.min_row, min(rng.max_row, len(texts)) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
+        value = texts[min_row - 1][min_col - 1]
+        for r in range(min_row, min(max_row, len(texts)) + 1):
+            for c in range(min_col, max_col + 1):
                 if c <= len(texts[r - 1]):
                     texts[r - 1][c - 1] = value

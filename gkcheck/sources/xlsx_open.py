@@ -59,12 +59,17 @@ def _load(path: Path, display: str, error: type[GkError]) -> Workbook:
 
 
 def read_sheet_grids(path: Path, display: str, error: type[GkError]) -> list[SheetGrid]:
-    """Every worksheet's title, cell texts (`sheet_texts`) and merged ranges.
+    """Every worksheet's title, cell texts (`sheet_texts`) and merged ranges, of an xlsx
+    or an Excel 97-2003 .xls (`xls_open`).
 
     Read straight from the XML (`xlsx_grid`, about ten times as fast); a workbook that
     reader does not expect is read with openpyxl, which gives the same result or the
     error the user sees. The container is checked first either way.
     """
+    if _is_plain_xls(path):  # an Excel 97-2003 workbook, whatever its name says
+        from gkcheck.sources.xls_open import read_xls_grids
+
+        return read_xls_grids(path, display, error)
     parts = _check_container(path, display, error)
     try:
         return read_grids(path, parts)
@@ -86,6 +91,15 @@ def openpyxl_grids(wb: Workbook) -> list[SheetGrid]:
         ]
     finally:
         wb.close()
+
+
+def _is_plain_xls(path: Path) -> bool:
+    """An OLE compound file that is no encrypted xlsx: an .xls workbook (or a damaged one)."""
+    with path.open("rb") as fh:
+        if fh.read(8) != _OLE_MAGIC:
+            return False
+    data = path.read_bytes()
+    return not any(name in data for name in _ENCRYPTION_STREAMS)
 
 
 def _check_container(path: Path, display: str, error: type[GkError]) -> dict[str, bytes]:
