@@ -43,10 +43,10 @@ def demo(tmp_path_factory):
 
 def test_demo_crawl_figures(demo):
     first, second = demo["first"], demo["second"]
-    assert (first["pages"], first["list_pages"], first["body_pages"], first["errors"]) == (215, 44, 171, {})
-    assert (first["columns_ok"], first["columns_unreachable"], first["posts"]) == (35, 0, 262)
+    assert (first["pages"], first["list_pages"], first["body_pages"], first["errors"]) == (221, 50, 171, {})
+    assert (first["columns_ok"], first["columns_unreachable"], first["posts"]) == (41, 0, 275)
     assert first["notes"] == {"offsite_link": 1}
-    assert (second["pages"], second["not_modified"], second["errors"]) == (0, 215, {})
+    assert (second["pages"], second["not_modified"], second["errors"]) == (0, 221, {})
     # attachments: 8 links checked (one of them the planted 404), the 卫健局 report's PDF downloaded
     files = ("files_checked", "files_downloaded", "files_not_modified", "files_broken")
     assert tuple(first[k] for k in files) == (8, 1, 0, 1)
@@ -91,6 +91,13 @@ def test_demo_columns_and_pagination(demo):
         ("市卫生健康局", "通知公告"): ("ok", 1, 9),
         ("市卫生健康局", "年度报告"): ("ok", 1, 2),
         ("市卫生健康局", "公开指南"): ("ok", 1, 1),
+        # each unit's homepage (profile: homepage): its dated links
+        ("市民政局", "首页"): ("ok", 1, 3),
+        ("市教育和体育局", "首页"): ("ok", 1, 2),
+        ("市人力资源和社会保障局", "首页"): ("ok", 1, 2),
+        ("市住房和城乡建设局", "首页"): ("ok", 1, 2),
+        ("市卫生健康局", "首页"): ("ok", 1, 2),
+        ("钢山街道", "首页"): ("ok", 1, 2),
     }
     for cols in demo["cols"].values():
         for c in cols.values():

@@ -425,3 +425,20 @@ def test_only_the_latest_unfinished_crawl_can_be_resumed(tmp_path):
     assert s._in("http://example.com/mzj/a.html") == "http://example.com/mzj/a.html"
     assert Store.expand("{base}/mzj/a.html", "http://127.0.0.1:9000") == "http://127.0.0.1:9000/mzj/a.html"
     s.close()
+
+
+def test_homepage_profile_reads_every_dated_block():
+    html = """<div class="nav"><a href="/gk/">政府信息公开</a><a href="/hd/">互动交流</a></div>
+    <div class="yw"><h2>要闻</h2><ul><li><a href="/yw/3.html">市民政局召开冬季救助工作会议</a><span>2024-12-28</span></li>
+    <li><a href="/yw/2.html">市民政局开展冬季救助走访活动</a><span>2024-12-02</span></li></ul></div>
+    <div class="tz"><h2>通知公告</h2><table><tr><td><a href="/tz/9.html">关于调整城乡低保标准的通知</a></td><td>[12-30]</td></tr></table></div>
+    <div class="right"><a href="/zt/1.html">学习贯彻党的二十届三中全会精神专题</a></div>"""
+    page = parse_list(html, "http://h/index.html", "homepage", ref_date=REF)
+    assert [(i.url, i.date) for i in page.items] == [
+        ("http://h/yw/3.html", dt.date(2024, 12, 28)),
+        ("http://h/yw/2.html", dt.date(2024, 12, 2)),
+        ("http://h/tz/9.html", dt.date(2024, 12, 30)),
+    ]
+    assert page.next_urls == []  # a homepage is one page
+    generic = parse_list(html, "http://h/index.html", "generic", ref_date=REF)
+    assert len(generic.items) == 2  # the generic list: the largest block only

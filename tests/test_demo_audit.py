@@ -107,6 +107,8 @@ ALSO_PLANTED = [
      ["目录最近更新于2023-09-30"]),
     ("a town site without a 公开指南 column", "钢山街道", "column.exists", "ZC24-SITE-columns",
      ["未找到栏目“公开指南”"]),
+    ("a homepage with nothing new for over 2 weeks: a single veto", "市住房和城乡建设局", "site.homepage_fresh",
+     "ZC24-SITE-home", ["单项否决：网站首页最新信息发布于2024-11-28", "已33天，超过14天"]),
 ]  # fmt: skip
 
 

@@ -63,7 +63,8 @@ def _selected(ctx: CheckContext, columns: ColumnsParam) -> Iterator[tuple[Column
     have = ctx.evidence.columns or {}
     if columns == "all":
         for label, col in have.items():
-            yield None, label, col
+            if not col.homepage:  # the homepage is no column (site.homepage_fresh)
+                yield None, label, col
         return
     for spec in columns:
         hit = find_column(have, spec)
@@ -429,6 +430,70 @@ def site_stale_columns(ctx: CheckContext, params: StaleColumnsParams) -> Iterato
         yield unknown(f"无法核验的栏目可能达到否决数量：{summary}", refs, record="site")
     else:
         yield passed(summary, refs, record="site")
+
+
+# ---------------------------------------------------------------------- site.homepage_fresh
+
+HOMEPAGE_DAYS = 14  # 国办秘函〔2019〕19号: a homepage without a new item for 2 weeks is vetoed
+
+
+class HomepageParams(Params):
+    # the sites config's homepage: the column read with profile: homepage, else this name
+    column: ColumnSpec = Field(default_factory=lambda: ColumnSpec(name="首页", synonyms=["网站首页", "门户网站首页", "门户首页"]))
+    max_age_days: int = Field(default=HOMEPAGE_DAYS, ge=1)
+
+
+@check_kind("site.homepage_fresh", HomepageParams, needs="columns")
+def site_homepage_fresh(ctx: CheckContext, params: HomepageParams) -> Iterator[Outcome]:
+    """网站首页更新（单项否决）：首页上最新一条带日期的信息距检查日不超过 2 周。
+
+    首页在网站栏目配置中作为一个“栏目”列出（profile: homepage，栏目名通常为“首页”），
+    抓取时读取首页上所有带日期的链接（要闻、通知公告、政策文件等各个版块）。
+
+    参数：
+      column: 首页对应的栏目（默认“首页”，同义“网站首页”“门户首页”；profile 为 homepage 的栏目优先）；
+      max_age_days: 期限，默认 14 天（《政府网站与政务新媒体检查指标》国办秘函〔2019〕19号：
+                    首页栏目信息超过 2 周未更新为单项否决）。
+
+    判定：最新信息未超过期限 → 通过；超过期限、首页上没有带日期的信息 → 不通过；
+    首页无法访问、尚未采集、配置中没有首页 → 无法核验。
+
+    通过的例子：首页最新一条“市民政局召开冬季救助工作会议”发布于检查日前 3 天。
+    不通过的例子：首页各版块最新的信息是 20 天前发布的。
+    """
+    cols = ctx.evidence.columns
+    if cols is None:
+        yield unknown(NO_COLUMNS)
+        return
+    hit = next(((label, col) for label, col in cols.items() if col.homepage), None) or find_column(cols, params.column)
+    if hit is None:
+        yield unknown(
+            f"网站栏目配置中没有网站首页（栏目名“{params.column.name}”，profile: homepage），无法核验首页更新情况",
+            fix="在网站栏目配置中为本单位加上首页：{name: 首页, url: 首页网址, profile: homepage}",
+            record="site",
+        )
+        return
+    label, col = hit
+    f = assess_freshness(label, col, ctx.as_of, "首页", params.max_age_days)
+    refs = [column_ref(label, col)]
+    if f.state == "fresh":
+        yield passed(
+            f"网站首页最新信息发布于{f.newest.date.isoformat()}（“{f.newest.title}”），"
+            f"距检查日{f.age_days}天，未超过{f.max_age_days}天",
+            [*refs, post_ref(f.newest)],
+            record="site",
+        )
+    elif f.state == "stale":
+        yield failed(
+            f"单项否决：网站首页最新信息发布于{f.newest.date.isoformat()}（“{f.newest.title}”），"
+            f"距检查日已{f.age_days}天，超过{f.max_age_days}天",
+            [*refs, post_ref(f.newest)],
+            record="site",
+        )
+    elif f.state in ("blank", "undated"):
+        yield failed(f"单项否决：网站首页上没有读到带发布日期的信息，无法认定{f.max_age_days}天内有更新", refs, record="site")
+    else:
+        yield unknown(freshness_message(f).replace(f"栏目“{label}”", "网站首页", 1), refs, record="site")
 
 
 # ------------------------------------------------------------------------- column.has_post

@@ -48,7 +48,7 @@ from gkcheck import __version__
 from gkcheck.engine.yamlio import read_yaml
 from gkcheck.errors import ConfigError
 
-Profile = Literal["generic", "trs", "hanweb", "css"]
+Profile = Literal["generic", "trs", "hanweb", "css", "homepage"]
 
 USER_AGENT = f"gkcheck/{__version__} (+government information disclosure compliance checker)"
 

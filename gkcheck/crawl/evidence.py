@@ -216,7 +216,9 @@ class StoreColumns:
     def _column(self, uid: str, unit: str, col, row: dict | None, posts: list[tuple] | None = None) -> Column:
         if row is None:
             url = None if "{base}" in col.url else col.url
-            return Column(unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取")
+            return Column(
+                unit=uid, name=col.name, url=url, status="not_crawled", error="该栏目尚未抓取", homepage=col.profile == "homepage"
+            )
         base = row["base"]
         if base not in self._files:
             self._files[base] = self.store.files(base)
@@ -253,5 +255,6 @@ def _crawled_column(
         "fetched_at": _datetime(row["finished_at"]),
         "pages": row["pages"] or 0,
         "cut_at_pages": (row["pages"] or 0) if PAGE_CAP_NOTE in (row["note"] or "") else None,
+        "homepage": col.profile == "homepage",
         "posts": _posts(rows, files),
     })

@@ -83,6 +83,12 @@ def parse_list(
         return _css(soup, base_url(soup, url), selectors, ref_date)
     doc = tree.parse(html)
     base = tree.base_url(doc, url)
+    if profile == "homepage":  # every dated link on the page, in page order; no next pages
+        tree.drop(doc)
+        page = ListPage(items=_dated_links(doc, base, url, ref_date, every_group=True))
+        if not page.items:
+            _no_posts(page, tree.text(doc, " "), html)
+        return page
     trs = pagers.trs_call_pages(html, url)
     tree.drop(doc)
     page = ListPage(items=_dated_links(doc, base, url, ref_date))
@@ -298,7 +304,12 @@ def _signature(el: etree._Element) -> tuple:
     return tuple(sig)
 
 
-def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -> list[ListItem]:
+def _dated_links(
+    root: etree._Element, base: str, page_url: str, ref: dt.date, every_group: bool = False
+) -> list[ListItem]:
+    """The items of the page's list: the largest family of dated links (sidebars count
+    less); with `every_group`, the dated links of every family, in page order (a homepage's
+    news, notices and documents blocks)."""
     found: list[tuple[tuple, ListItem, str, list]] = []  # (signature of the item element, item, its text, its full dates)
     text_of = tree.plain_text if tree.plain(root) else tree.text  # (one look for the whole page)
     anchors = [(a, tree.link_title(a)) for a in root.iterdescendants("a") if a.get("href") is not None or a.get("onclick")]
@@ -349,10 +360,14 @@ def _dated_links(root: etree._Element, base: str, page_url: str, ref: dt.date) -
         return s
 
     best = max(groups, key=score)
+    chosen = found if every_group else [(best, *entry) for entry in groups[best]]
     out: list[ListItem] = []
     seen: set[str] = set()
     prev: dt.date | None = None
-    for item, text, full in groups[best]:
+    block = None
+    for sig, item, text, full in chosen:
+        if sig != block:  # each block of a homepage runs newest first on its own
+            block, prev = sig, None
         if item.url in seen:
             continue
         seen.add(item.url)

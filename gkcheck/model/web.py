@@ -55,4 +55,7 @@ class Column(BaseModel):
     pages: int = 0
     # the list was cut at the crawl's page cap after this many pages: older posts unread
     cut_at_pages: int | None = None
+    # the site's homepage (profile: homepage): read for its newest item, not a column of
+    # its own (left out of the checks of "all" columns)
+    homepage: bool = False
     posts: list[Post] = Field(default_factory=list)
