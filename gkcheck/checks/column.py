@@ -476,20 +476,13 @@ def site_homepage_fresh(ctx: CheckContext, params: HomepageParams) -> Iterator[O
     label, col = hit
     f = assess_freshness(label, col, ctx.as_of, "首页", params.max_age_days)
     refs = [column_ref(label, col)]
-    if f.state == "fresh":
-        yield passed(
-            f"网站首页最新信息发布于{f.newest.date.isoformat()}（“{f.newest.title}”），"
-            f"距检查日{f.age_days}天，未超过{f.max_age_days}天",
-            [*refs, post_ref(f.newest)],
-            record="site",
-        )
-    elif f.state == "stale":
-        yield failed(
-            f"单项否决：网站首页最新信息发布于{f.newest.date.isoformat()}（“{f.newest.title}”），"
-            f"距检查日已{f.age_days}天，超过{f.max_age_days}天",
-            [*refs, post_ref(f.newest)],
-            record="site",
-        )
+    if f.state in ("fresh", "stale"):
+        newest = f"网站首页最新信息发布于{f.newest.date.isoformat()}（“{f.newest.title}”），"
+        refs.append(post_ref(f.newest))
+        if f.state == "fresh":
+            yield passed(f"{newest}距检查日{f.age_days}天，未超过{f.max_age_days}天", refs, record="site")
+        else:
+            yield failed(f"单项否决：{newest}距检查日已{f.age_days}天，超过{f.max_age_days}天", refs, record="site")
     elif f.state in ("blank", "undated"):
         yield failed(f"单项否决：网站首页上没有读到带发布日期的信息，无法认定{f.max_age_days}天内有更新", refs, record="site")
     else:
