@@ -53,6 +53,7 @@ def test_records_are_found_wherever_the_interface_nests_them():
         ({"bt": "通知三", "link": "/c.html", "fbrq": "20240624"}, dt.date(2024, 6, 24)),
         ({"subject": "通知四", "href": "/d.html", "发布日期": "2024年6月24日"}, dt.date(2024, 6, 24)),
         ({"name": "通知五", "path": "/t20240624_5.html"}, dt.date(2024, 6, 24)),  # the date in the link
+        ({"docTitleShow": "通知七", "docPubUrl": "/g.html", "publishedTimeStr": "2024-06-24 09:00"}, dt.date(2024, 6, 24)),
         ({"title": "<font color=red>通知六</font>", "linkUrl": "/f.html", "time": "06-24"}, None),  # no year: not guessed
     ],
 )

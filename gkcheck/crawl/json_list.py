@@ -158,14 +158,22 @@ def _norm_key(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "")
 
 
-def _pick(obj: dict, names: tuple[str, ...], ok: Callable[[object], bool]) -> object | None:
-    """The value of the field of `obj` named first in `names` whose value is `ok`."""
+def _pick(obj: dict, names: tuple[str, ...], ok: Callable[[object], bool], hints: tuple[str, ...] = ()) -> object | None:
+    """The value of the field of `obj` named first in `names` whose value is `ok`; else of
+    the first field whose name contains one of `hints` (publishedTimeStr, docTitleShow …)."""
     by_name = {_norm_key(k): v for k, v in obj.items() if isinstance(k, str)}
     for name in names:
         v = by_name.get(name)
         if v is not None and ok(v):
             return v
+    for name, v in by_name.items():
+        if v is not None and any(h in name for h in hints) and ok(v):
+            return v
     return None
+
+
+def _is_date(v: object) -> bool:
+    return isinstance(v, (str, int, float)) and not isinstance(v, bool) and _as_date(v) is not None
 
 
 def _is_title(v: object) -> bool:
@@ -186,11 +194,11 @@ def _records(arr: list, base: str) -> list[JsonRecord]:
     for obj in arr:
         if not isinstance(obj, dict):
             continue
-        title = _pick(obj, _TITLE_KEYS, _is_title)
+        title = _pick(obj, _TITLE_KEYS, _is_title, ("title", "标题"))
         if title is None:  # the longest text that is not a link
             texts = [v for v in obj.values() if isinstance(v, str) and not _is_link(v) and len(_plain(v)) >= 4]
             title = max(texts, key=len, default=None)
-        link = _pick(obj, _URL_KEYS, _is_link)
+        link = _pick(obj, _URL_KEYS, _is_link, ("url", "link", "href"))
         if link is None:
             link = next((v for v in obj.values() if _is_link(v)), None)
         if title is None or link is None:
@@ -204,12 +212,8 @@ def _records(arr: list, base: str) -> list[JsonRecord]:
 
 
 def _date_of(obj: dict, url: str) -> dt.date | None:
-    value = _pick(obj, _DATE_KEYS, lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool))
-    if value is not None:
-        d = _as_date(value)
-        if d is not None:
-            return d
-    return date_from_url(url)
+    value = _pick(obj, _DATE_KEYS, _is_date, ("date", "time", "rq", "日期", "时间"))
+    return _as_date(value) if value is not None else date_from_url(url)
 
 
 def _as_date(value: str | int | float) -> dt.date | None:
