@@ -97,7 +97,9 @@ def test_paging_by_page_number_stops_at_the_page_count_and_when_records_end():
 
 def test_what_is_taken_for_json():
     assert looks_like_json('  {"a": 1}') and looks_like_json("[1]") and looks_like_json('cb({"a": 1})')
-    assert looks_like_json('/**/ jQuery_1({"rows": []});')
+    assert looks_like_json('/**/ jQuery_1({"rows": []});') and looks_like_json('\ufeff{"rows": []}')
+    bom = parse_list('\ufeff{"rows": [{"title": "一条通知公告", "url": "/a.html", "date": "2024-06-24"}]}', URL, ref_date=REF)
+    assert [i.date for i in bom.items] == [dt.date(2024, 6, 24)]
     assert not looks_like_json("<html><body>{}</body></html>") and not looks_like_json("var pages = 3;")
     # text that only looks like JSON is read as HTML
     page = parse_list("{ not json <ul><li><a href='/x.html'>一条通知公告</a> 2024-06-24</li></ul>", "http://h/l.html", ref_date=REF)

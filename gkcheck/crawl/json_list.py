@@ -50,13 +50,13 @@ _MAX_DEPTH = 8
 
 def looks_like_json(text: str) -> bool:
     """Whether a fetched list page is JSON or JSONP rather than HTML (by its start)."""
-    head = text[:1000].lstrip()
+    head = text[:1000].lstrip("\ufeff \t\r\n")
     return head[:1] in ("{", "[") or _JSONP_START.match(head) is not None
 
 
 def load(text: str) -> object | None:
     """The JSON value of a JSON or JSONP text, None if it is neither."""
-    body = text.strip()
+    body = text.strip("\ufeff \t\r\n")
     m = _JSONP.match(body) if not body.startswith(("{", "[")) else None
     if m:
         body = m.group(1)
