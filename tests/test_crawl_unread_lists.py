@@ -151,6 +151,16 @@ def test_pages_whose_list_a_script_may_load(script):
     assert page.items == [] and page.scripted and not page.says_empty
 
 
+def test_a_placeholder_in_a_client_template_is_not_taken_for_an_empty_column():
+    html = _page('<div id="app"><ul><li v-for="d in rows"><a :href="d.url">{{ d.title }}</a></li></ul>'
+                 '<p v-if="rows.length == 0">暂无数据</p></div>')  # fmt: skip
+    page = parse_list(html, "http://h/l/index.html", ref_date=REF)
+    assert page.items == [] and page.scripted and not page.says_empty
+    # a server's own 暂无信息 on a page with an unrelated script (a visit counter) is believed
+    counter = _page('<ul class="list"><li>暂无信息</li></ul>', "<script>$.ajax({url: '/count.jsp'})</script>")
+    assert parse_list(counter, "http://h/l/index.html", ref_date=REF).says_empty
+
+
 def test_a_page_with_posts_is_neither():
     page = parse_list(DATED + "<script>$.ajax({url: '/hits'})</script>", "http://h/l/index.html", ref_date=REF)
     assert len(page.items) == 3 and not page.says_empty and not page.scripted

@@ -164,9 +164,17 @@ _LOADS_BY_SCRIPT = re.compile(
 )
 
 
+# A template the browser fills (Vue, Angular, Alpine): a 暂无数据 in it is the placeholder
+# shown while the list is empty on the client, not what the server says of the column.
+_CLIENT_TEMPLATE = re.compile(r"\bv-(?:for|if|show)\s*=|\bng-(?:repeat|if)\b|\bx-for\s*=|\{\{\s*[\w.\[\]]+\s*\}\}")
+
+
 def _no_posts(page: ListPage, text: str, html: str) -> None:
     """Mark a page from which no post was read: whether its text says the column has
     none, else whether a script on it may load the list."""
+    if _CLIENT_TEMPLATE.search(html):
+        page.says_empty, page.scripted = False, True
+        return
     page.says_empty = bool(_SAYS_EMPTY.search(_CJK_SPACE.sub("", text)))
     page.scripted = not page.says_empty and bool(_LOADS_BY_SCRIPT.search(html))
 
