@@ -164,6 +164,21 @@ def test_fresh_ignores_posts_after_as_of_and_undated_posts():
     assert "另有1条信息无发布日期" in o.message
 
 
+def test_fresh_and_stale_columns_follow_a_column_whose_posts_changed():
+    # column.fresh and site.stale_columns share the newest post of a column (worked out
+    # once per Column): a Column given other posts is judged on those
+    c = col("工作动态", [post("旧动态", d("2024-01-02"))])
+    assert only(run("column.fresh", [c], columns=["工作动态"])).status == "fail"
+    c.posts[0] = post("新动态", d("2024-12-30"))
+    o = only(run("column.fresh", [c], columns=["工作动态"]))
+    assert o.status == "pass" and "最近更新为2024-12-30" in o.message
+    c.posts.append(post("未来动态", d("2025-02-01")))
+    stale = only(run("site.stale_columns", [c]))
+    assert stale.status == "pass" and "0个未按期更新" in stale.message
+    other = col("工作动态", [post("旧动态", d("2023-05-06"))])
+    assert "最近更新为2023-05-06" in only(run("column.fresh", [other], columns=["工作动态"])).message
+
+
 def test_fresh_only_future_posts_is_unknown():
     cols = [col("工作动态", [post("明年的动态", d("2025-01-03"))])]
     o = only(run("column.fresh", cols, columns=["工作动态"]))
@@ -350,6 +365,28 @@ def test_has_post_as_of_mid_year_caps_window():
     o = only(run("column.has_post", _jd(), as_of=d("2024-06-30"), column="政策解读", keywords_any=["解读"]))
     assert o.status == "fail"
     assert "2024年（截至2024-06-30）没有" in o.message and "1条晚于检查日的信息不计" in o.message
+
+
+def test_has_post_posts_outside_window_neither_count_nor_note():
+    # dated before the window, or after its end but not after the audit date: skipped;
+    # undated and after the audit date: noted
+    cols = [
+        col(
+            "通知公告",
+            [
+                post("关于养老服务的通知", d("2023-12-31")),
+                post("关于养老服务补贴的通知", d("2024-03-01")),
+                post("关于养老机构的公告", d("2024-08-01")),
+                post("养老服务无日期通知"),
+                post("养老服务明年通知", d("2025-01-02")),
+            ],
+        )
+    ]
+    o = only(run("column.has_post", cols, column="通知公告", keywords_any=["养老"], window={"from": "2024-01-01", "to": "2024-06-30"}))
+    assert o.status == "pass"
+    assert "有1条标题含“养老”的信息" in o.message
+    assert "另有1条符合条件的信息无发布日期，不计入" in o.message and "1条晚于检查日的信息不计" in o.message
+    assert [r.date for r in o.evidence] == [d("2024-03-01")]
 
 
 def test_has_post_keywords_all_and_regex():

@@ -11,7 +11,8 @@ punctuation do not matter). A near name is only ever *suggested*, never taken as
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+import weakref
+from functools import lru_cache, partial
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -86,6 +87,32 @@ def not_found_message(columns: dict[str, Column], spec: ColumnSpec) -> str:
     if near:
         msg += f"；相近的栏目：{'、'.join(near)}"
     return msg
+
+
+# What the column rules worked out about a column's posts (such as its newest post):
+# the rules of one unit run one after another on the same Column objects. Kept while
+# the Column lives (a weak reference drops the entry with it, so that nothing outlives
+# the unit's evidence). id(column) -> (weak reference, a copy of its posts list, memo).
+_memos: dict[int, tuple[weakref.ref, list, dict]] = {}
+
+
+def column_memo(col: Column) -> dict:
+    """A dict for what is worked out about `col`'s posts, kept while the same Column
+    with the same posts is asked about: a new one otherwise."""
+    got = _memos.get(id(col))
+    # list comparison tests identity first: the same Post objects cost no model __eq__
+    if got is not None and got[0]() is col and got[1] == col.posts:
+        return got[2]
+    memo: dict = {}
+    _memos[id(col)] = (weakref.ref(col, partial(_forget, id(col))), list(col.posts), memo)
+    return memo
+
+
+def _forget(ident: int, ref: weakref.ref) -> None:
+    """Drop the memo of a Column that is gone (called as it is freed)."""
+    got = _memos.get(ident)
+    if got is not None and got[0] is ref:
+        del _memos[ident]
 
 
 # Column and post references are made for every column rule of every unit, from values

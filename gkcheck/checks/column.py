@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
@@ -19,6 +20,7 @@ from gkcheck.checks._columns import (
     CUT_FIX,
     NO_COLUMNS,
     ColumnSpec,
+    column_memo,
     column_ref,
     cut_note,
     fetch_problem,
@@ -191,6 +193,7 @@ CATEGORY_KEYS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=4096)  # a province's units share a few dozen column names
 def category_of(name: str) -> Category | None:
     k = key(name)
     for cat in CATEGORIES:
@@ -273,8 +276,26 @@ def assess_freshness(label: str, col: Column, as_of: dt.date, category: str, max
         return out(col.status)
     if not col.posts:
         return out("blank")
+    newest, undated, future = _newest_post(col, as_of)
+    if newest is None:
+        if future:
+            return out("future_only", undated=undated, future=future)
+        return out("undated", undated=undated)
+    age = (as_of - newest.date).days
+    state: FreshState = "fresh" if age <= max_age_days else "stale"
+    return out(state, newest=newest, age_days=age, undated=undated, future=future)
+
+
+def _newest_post(col: Column, as_of: dt.date) -> tuple[Post | None, int, int]:
+    """(the first post of the newest date up to `as_of`, the number of undated posts, the
+    number dated after `as_of`), worked out once per column and audit date (column.fresh
+    and site.stale_columns both ask)."""
+    memo = column_memo(col)
+    found = memo.get(("newest", as_of))
+    if found is not None:
+        return found
     undated = future = 0
-    newest = None  # the first post of the newest date up to as_of
+    newest = None
     for p in col.posts:
         d = p.date
         if d is None:
@@ -283,13 +304,8 @@ def assess_freshness(label: str, col: Column, as_of: dt.date, category: str, max
             future += 1
         elif newest is None or d > newest.date:
             newest = p
-    if newest is None:
-        if future:
-            return out("future_only", undated=undated, future=future)
-        return out("undated", undated=undated)
-    age = (as_of - newest.date).days
-    state: FreshState = "fresh" if age <= max_age_days else "stale"
-    return out(state, newest=newest, age_days=age, undated=undated, future=future)
+    found = memo[("newest", as_of)] = (newest, undated, future)
+    return found
 
 
 def freshness_message(f: Freshness) -> str:
@@ -567,6 +583,13 @@ def _matches(
     return True
 
 
+def _may_count(day: dt.date | None, span: Span, as_of: dt.date) -> bool:
+    """Whether a post of this date, if it matched, would count for column.has_post: in
+    the window, undated (counted or noted) or after the audit date (noted). Only a post
+    dated before the window, or between its end and the audit date, never counts."""
+    return day is None or day > as_of or span.contains(day)
+
+
 def _word_keys(params: HasPostParams) -> tuple[list[str], list[str]]:
     return [key(w) for w in params.keywords_all], [key(w) for w in params.keywords_any]
 
@@ -645,6 +668,8 @@ def column_has_post(ctx: CheckContext, params: HasPostParams) -> Iterator[Outcom
             if post.url in seen:
                 continue
             seen.add(post.url)
+            if not _may_count(post.date, span, ctx.as_of):
+                continue  # whether it matches or not changes nothing: not worth matching
             if not _matches(post, params, rx, words):
                 if params.search_body and post.body is None and span.contains(post.date):
                     no_body += 1  # might match on its body, which was not crawled

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from gkcheck.crawl.config import SitesConfig
 from gkcheck.crawl.evidence import unit_ids
-from gkcheck.crawl.store import Store
+from gkcheck.crawl.store import POST_ROW, Store
 from gkcheck.errors import GkError, SourceError
 from gkcheck.model import AnnualReportDoc
 from gkcheck.text.normalize import key
@@ -34,10 +34,12 @@ REPORT_COLUMNS = ("年度报告", "政府信息公开年报", "年度报告专�
 _TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度报告|年报)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TABLE_MARKS = ("本年新收", "结转")
+_TITLE_AT = POST_ROW.index("title")  # in a row of Store.posts_of_columns
+_REPORT_COLUMN_KEYS = frozenset(key(n) for n in REPORT_COLUMNS)
 
 
 def is_report_column(name: str) -> bool:
-    return key(name) in {key(n) for n in REPORT_COLUMNS}
+    return key(name) in _REPORT_COLUMN_KEYS
 
 
 def report_year(title: str) -> int | None:
@@ -137,10 +139,12 @@ def _column_reports(
         if row["base"] not in files_by_base:
             files_by_base[row["base"]] = store.files(row["base"])
         files = files_by_base[row["base"]]
-    for r in store.column_posts(row["crawl_id"], unit, name, base=row["base"]):
-        year = report_year(r["title"])
+    # the rows of posts_of_columns (tuples of POST_ROW, read in fewer values than column_posts)
+    for values in store.posts_of_columns(unit, {name: (row["crawl_id"], row["base"])})[name]:
+        year = report_year(values[_TITLE_AT])
         if year is None:
             continue
+        r = dict(zip(POST_ROW, values))
         post = _post(r, files)
         docs.append(_doc(store, row["base"], r, post, year))
     return docs, row["status"] == "ok"

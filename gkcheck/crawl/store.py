@@ -705,10 +705,13 @@ class Store:
         return out
 
     def latest_columns(self, unit: str) -> dict[str, dict]:
-        """`latest_column` of every column of a unit, by column name, in one query."""
+        """`latest_column` of every column of a unit, by column name, in one query, with
+        the fields the column evidence reads: name, crawl_id, base, url, status, error,
+        note, pages, finished_at."""
         self.settle()
         cur = self.conn.execute(
-            """SELECT c.*, k.base AS base FROM columns c JOIN crawls k ON k.id = c.crawl_id
+            """SELECT c.name, c.crawl_id, k.base AS base, c.url, c.status, c.error, c.note, c.pages, c.finished_at
+               FROM columns c JOIN crawls k ON k.id = c.crawl_id
                WHERE c.unit=? AND c.status != 'running'
                ORDER BY c.name, c.crawl_id DESC""",
             (unit,),
@@ -748,38 +751,39 @@ class Store:
         return rows
 
     def posts_of_columns(self, unit: str, wanted: dict[str, tuple[int, str | None]]) -> dict[str, list[tuple]]:
-        """The posts of several columns of a unit in one query: column name -> its rows
-        in listing order, for `wanted` = column name -> (crawl id, crawl base). A row is
-        a tuple of the POST_ROW fields as `column_posts` gives them (links and
-        attachments as stored JSON text), except that where the crawl had a base its
-        URLs are expanded and links and attachments come as lists."""
+        """The posts of several columns of a unit: column name -> its rows in listing
+        order, for `wanted` = column name -> (crawl id, crawl base). A row is a tuple of
+        the POST_ROW fields as `column_posts` gives them (links and attachments as stored
+        JSON text), except that where the crawl had a base its URLs are expanded and
+        links and attachments come as lists.
+
+        Two queries: the posts with the row id of their body where one was stored, then
+        those bodies. Most posts have no body, and Python's sqlite3 module costs as much
+        for a NULL value as for any other: eight NULLs a post cost more than the second
+        query. (A body row keeps its row id: bodies are updated in place, never deleted.)"""
         self.settle()
         out: dict[str, list[tuple]] = {name: [] for name in wanted}
         if not wanted:
             return out
         pairs = list(wanted.items())
-        values = ",".join("(?,?)" for _ in pairs)
-        params: list = []
-        for name, (crawl_id, _) in pairs:
-            params += [name, crawl_id]
-        params.append(unit)
-        rows = self.conn.execute(
-            # the wanted columns as a table joined first, so that both indexes are used
-            # (sorted here, not by SQLite, which would copy every row, bodies and all)
-            f"""WITH w(name, crawl_id) AS (VALUES {values})
-               SELECT p.column_name AS column_name, s.position AS position, {_POST_FIELDS}
-               FROM w JOIN posts p ON p.unit = ? AND p.column_name = w.name
-               JOIN sightings s ON s.crawl_id = w.crawl_id AND s.post_id = p.id
-               LEFT JOIN bodies b ON b.url = p.url""",
-            params,
-        ).fetchall()
-        rows.sort(key=_COLUMN_AND_POSITION)
+        posts = self._listed_posts(unit, [crawl_id for _, (crawl_id, _) in pairs], [name for name, _ in pairs])
+        bodies = self._bodies_by_rowid([r[_BODY_ROWID] for r in posts if r[_BODY_ROWID] is not None])
+        by_column: list[list[tuple]] = [[] for _ in pairs]
+        for r in posts:
+            by_column[r[0]].append(r)
         expand = self.expand
-        for row in rows:
-            name = row[0]
-            base = wanted[name][1]
-            if base:
-                r = list(row[2:])
+        for (name, (_, base)), listed in zip(pairs, by_column):
+            listed.sort(key=_POSITION)
+            # (title … last_seen, then the body's fields, or None for each without a body)
+            rows = [
+                (*r[2:_BODY_ROWID], *(_NO_BODY if r[_BODY_ROWID] is None else bodies[r[_BODY_ROWID]]))
+                for r in listed
+            ]
+            if not base:
+                out[name] = rows
+                continue
+            for row in rows:
+                r = list(row)
                 r[_URL] = expand(r[_URL], base)
                 links, atts = r[_LINKS], r[_ATTACHMENTS]
                 r[_LINKS] = [expand(u, base) for u in json.loads(links)] if links and links != "[]" else []
@@ -787,9 +791,39 @@ class Store:
                     [[expand(a[0], base), a[1]] for a in json.loads(atts)] if atts and atts != "[]" else []
                 )
                 out[name].append(tuple(r))
-            else:
-                out[name].append(row[2:])
         return out
+
+    def _listed_posts(self, unit: str, crawl_ids: list[int], names: list[str]) -> list[tuple]:
+        """(column number, position, title, url, date, date_how, first_seen, last_seen,
+        rowid of its body or None) of each post the crawl `crawl_ids[i]` saw in the
+        column `names[i]` of `unit`, in no particular order."""
+        values = ",".join("(?,?,?)" for _ in names)
+        params: list = []
+        for i, (name, crawl_id) in enumerate(zip(names, crawl_ids)):
+            params += [i, name, crawl_id]
+        params.append(unit)
+        # the wanted columns as a table joined first, so that both indexes are used; the
+        # body's row id is read from the index on bodies.url, without reading the body
+        return self.conn.execute(
+            f"""WITH w(i, name, crawl_id) AS (VALUES {values})
+               SELECT w.i, s.position, p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
+                      b.rowid
+               FROM w JOIN posts p ON p.unit = ? AND p.column_name = w.name
+               JOIN sightings s ON s.crawl_id = w.crawl_id AND s.post_id = p.id
+               LEFT JOIN bodies b ON b.url = p.url""",
+            params,
+        ).fetchall()
+
+    def _bodies_by_rowid(self, rowids: list[int]) -> dict[int, tuple]:
+        """rowid -> the body fields of POST_ROW (body_status … body_url) of those bodies."""
+        if not rowids:
+            return {}
+        # the row ids as one JSON parameter: the same statement (prepared once) for any number
+        rows = self.conn.execute(
+            f"SELECT rowid, {_BODY_FIELDS} FROM bodies WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(rowids),),
+        ).fetchall()
+        return {r[0]: r[1:] for r in rows}
 
     # -- summaries (tests, reports) -----------------------------------------------------
 
@@ -822,10 +856,14 @@ POST_ROW = (
     "title", "url", "date", "date_how", "first_seen", "last_seen", "body_status", "body_error",
     "body_error_kind", "body", "body_date", "links", "attachments", "body_url",
 )  # fmt: skip
+_BODY_FIELDS = """status AS body_status, error AS body_error, error_kind AS body_error_kind, text AS body,
+    date AS body_date, links, attachments, url AS body_url"""
 _POST_FIELDS = """p.title, p.url, p.date, p.date_how, p.first_seen, p.last_seen,
     b.status AS body_status, b.error AS body_error, b.error_kind AS body_error_kind, b.text AS body,
     b.date AS body_date, b.links AS links, b.attachments AS attachments, b.url AS body_url"""
-_COLUMN_AND_POSITION = operator.itemgetter(0, 1)
+_NO_BODY = (None,) * 8  # the body fields of POST_ROW of a post without a stored body
+_BODY_ROWID = 8  # where `_listed_posts` puts a post's body row id
+_POSITION = operator.itemgetter(1)  # of a `_listed_posts` row
 _URL, _LINKS, _ATTACHMENTS = POST_ROW.index("url"), POST_ROW.index("links"), POST_ROW.index("attachments")
 
 
