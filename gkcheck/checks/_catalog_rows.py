@@ -12,6 +12,7 @@ from pathlib import PurePath
 from gkcheck.checks.registry import CheckContext, Outcome, unknown
 from gkcheck.model import Catalog, CatalogItem, EvidenceRef
 from gkcheck.model.catalog import FIELD_ATTRS
+from gkcheck.model.construct import builder
 from gkcheck.text.normalize import key
 
 NOT_CONFIGURED = "未提供本单位的主动公开事项目录（未配置目录来源），无法核验"
@@ -113,7 +114,7 @@ def field_filled(items: list[CatalogItem], field: str) -> list[bool]:
         else:  # columns repeat a few values (全社会, 主动 …): each distinct value once
             values = column_values(items, field)
             distinct = dict.fromkeys(values)
-            verdict = dict(zip(distinct, map(_has_key, distinct)))
+            verdict = dict(zip(distinct, map(has_key, distinct)))
             col = list(map(verdict.__getitem__, values))
         cols["filled", field] = col
     return col
@@ -201,9 +202,6 @@ def has_key(text: str | None) -> bool:
     return _SURELY_KEYED.search(text) is not None or bool(key(text))
 
 
-_has_key = lru_cache(maxsize=65536)(has_key)  # for whole columns
-
-
 def rows_of(ctx: CheckContext) -> tuple[Rows | None, Outcome | None]:
     """The unit's rows, or the `unknown` outcome that says why there are none to check.
 
@@ -249,28 +247,33 @@ def short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# References are made from rows and catalogs the catalog readers have typed already:
+# built without validating them again.
+_build_ref = builder(EvidenceRef)
+
+
 def item_ref(item: CatalogItem, quote: str | None = None) -> EvidenceRef:
     pos = item.pos
-    return EvidenceRef(
-        source="catalog",
-        location=pos.location(),
-        title=item.full_name or None,
-        date=item.updated,
-        quote=quote,
-        file=pos.file,
-        sheet=pos.sheet,
-        row=pos.row,
-    )
+    return _build_ref({
+        "source": "catalog",
+        "location": pos.location(),
+        "title": item.full_name or None,
+        "date": item.updated,
+        "quote": quote,
+        "file": pos.file,
+        "sheet": pos.sheet,
+        "row": pos.row,
+    })
 
 
 def catalog_ref(cat: Catalog) -> EvidenceRef:
-    return EvidenceRef(
-        source="catalog",
-        location=cat.path,
-        title=cat.title or None,
-        date=cat.updated,
-        file=cat.path,
-    )
+    return _build_ref({
+        "source": "catalog",
+        "location": cat.path,
+        "title": cat.title or None,
+        "date": cat.updated,
+        "file": cat.path,
+    })
 
 
 def catalog_name(cat: Catalog) -> str:

@@ -349,13 +349,32 @@ def pair_documents(
     """For each document, the 解读 that names it best (title similarity ≥ threshold, the
     same document number) or that links to it / is linked from it. A link wins over a
     title; among titles the highest score wins, then the 解读 closest in date."""
-    interps = list(interpretations)
-    by_url, by_link = _url_index(interps)
-    pairs = []
-    for doc in documents:
+    return _Pairing(list(interpretations)).pairs(documents, threshold)
+
+
+class _Pairing:
+    """`pair_documents` against one list of 解读: each document is paired on its own, so
+    a document's pair is worked out once for all the rules that ask (see `_pairing`)."""
+
+    def __init__(self, interps: list[Post]):
+        self.interps = interps
+        self.by_url, self.by_link = _url_index(interps)
+        self.done: dict[tuple[int, float], Pair] = {}  # (id of the document, threshold) -> its pair
+
+    def pairs(self, documents: Iterable[Post], threshold: float) -> list[Pair]:
+        out = []
+        for doc in documents:
+            pair = self.done.get((id(doc), threshold))
+            if pair is None or pair.document is not doc:
+                pair = self.done[id(doc), threshold] = self._pair(doc, threshold)
+            out.append(pair)
+        return out
+
+    def _pair(self, doc: Post, threshold: float) -> Pair:
+        interps = self.interps
         # A link (score 2) beats every title (at most 1): with a linked 解读 the titles
         # need not be compared.
-        linked = _linked(doc, interps, by_url, by_link)
+        linked = _linked(doc, interps, self.by_url, self.by_link)
         if linked:
             found = [(interps[n], 2.0, "链接") for n in linked]
         else:
@@ -367,10 +386,25 @@ def pair_documents(
             if best is None or cand[:2] > best[:2]:
                 best = cand
         if best is None:
-            pairs.append(Pair(doc, None))
-        else:
-            pairs.append(Pair(doc, best[2], best[3], min(best[0], 1.0)))
-    return pairs
+            return Pair(doc, None)
+        return Pair(doc, best[2], best[3], min(best[0], 1.0))
+
+
+# The pairing of the columns last asked about (a unit's pairing rules, `paired` and
+# `consistent`, run one after another on the same columns): (the posts lists the 解读 were
+# taken from, kept so that they stay the same objects while it is used; its pairing).
+_last_pairing: tuple[tuple[list[Post], ...], _Pairing] | None = None
+
+
+def _pairing(sources: tuple[list[Post], ...], interps: list[Post]) -> _Pairing:
+    """The `_Pairing` of `interps`, the 解读 `_setup` took from the posts lists `sources`
+    (which decide them: those of the documents column by their titles, then all of the
+    解读 column's when it was read)."""
+    global _last_pairing
+    last = _last_pairing
+    if last is None or len(last[0]) != len(sources) or any(a is not b for a, b in zip(last[0], sources)):
+        last = _last_pairing = (sources, _Pairing(interps))
+    return last[1]
 
 
 def _title_matches(doc: Post, interps: list[Post], threshold: float) -> list[tuple[Post, float, str]]:
@@ -465,6 +499,7 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
         (interps if looks_like_interpretation(p.title) else docs).append(p)
     label_i = params.interpretations_column.name
     interps_cut = None
+    sources: tuple[list[Post], ...] = (col_d.posts,)  # what `interps` is made of
     if hit_i is None:
         note = f"（{not_found_message(cols, params.interpretations_column)}）"
     else:
@@ -476,6 +511,7 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
             note = f"（{problem}）"
         else:
             interps += col_i.posts
+            sources += (col_i.posts,)
             reach = listing_reach(col_i)
             if reach is not None:
                 interps_cut = (reach, cut_note(label_i, col_i))
@@ -492,7 +528,7 @@ def _setup(ctx: CheckContext, params: PairingParams) -> _Setup | Outcome:
             own.append(p)
     undated = sum(1 for p in own if p.date is None) if span.dated_only else 0
     docs = [p for p in own if span.contains(p.date)]
-    pairs = pair_documents(docs, interps, params.threshold)
+    pairs = _pairing(sources, interps).pairs(docs, params.threshold)
     return _Setup(pairs, span, label_d, label_i, note, undated, foreign, interps_cut)
 
 
@@ -682,7 +718,13 @@ def _subjects_match(a: Fact, b: Fact) -> bool:
     if "城乡低保标准" in pair and pair & {"城市低保标准", "农村低保标准"}:
         return True
     threshold = 0.6 if a.kind == "time_limit" else 0.75
-    return similarity(ka, kb) >= threshold
+    return _subject_similarity(ka, kb) >= threshold
+
+
+# `similarity` of two subject keys, remembered: documents and their 解读 name the same
+# few subjects (低保标准, 作出决定 …), and every fact of a 解读 is compared with every
+# fact of its document.
+_subject_similarity = lru_cache(maxsize=16384)(similarity)
 
 
 def _same_value(a: Fact, b: Fact) -> bool:

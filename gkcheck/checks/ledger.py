@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from gkcheck.checks._window import Window, resolve, window_field
 from gkcheck.checks.registry import CheckContext, Outcome, Params, check_kind, failed, passed, unknown
 from gkcheck.model import EvidenceRef, LedgerEntry
+from gkcheck.model.construct import builder
 from gkcheck.text.normalize import key
 
 # Kinds of ledger entries and the other names units write for them. The first four come
@@ -57,37 +58,55 @@ class LedgerCountParams(Params):
 
     def names(self) -> set[str]:
         """Normalised names an entry's kind may carry to count."""
-        out: set[str] = set()
-        for k in self.kinds():
-            out.add(_kind_key(k))
-            for canon, syns in KIND_SYNONYMS.items():
-                group = {_kind_key(canon), *(_kind_key(s) for s in syns)}
-                if _kind_key(k) in group:
-                    out |= group
-        out |= {_kind_key(s) for s in self.synonyms}
-        out.discard("")
-        return out
+        return set(_kind_names(tuple(self.kinds()), tuple(self.synonyms)))
 
 
-def kind_matches(entry_kind: str, names: set[str]) -> bool:
+# A rule's params serve every unit it applies to: the names they allow are worked out
+# once per rule.
+@lru_cache(maxsize=1024)
+def _kind_names(kinds: tuple[str, ...], synonyms: tuple[str, ...]) -> frozenset[str]:
+    """`LedgerCountParams.names()` of params with these kinds and synonyms."""
+    out: set[str] = set()
+    for k in kinds:
+        out.add(_kind_key(k))
+        for canon, syns in KIND_SYNONYMS.items():
+            group = {_kind_key(canon), *(_kind_key(s) for s in syns)}
+            if _kind_key(k) in group:
+                out |= group
+    out |= {_kind_key(s) for s in synonyms}
+    out.discard("")
+    return frozenset(out)
+
+
+def kind_matches(entry_kind: str, names: set[str] | frozenset[str]) -> bool:
     """Equal after normalisation, or the entry's kind contains one of the names
     (政务公开专题会议 is a 专题会议)."""
     k = _kind_key(entry_kind)
     return bool(k) and (k in names or any(n in k for n in names))
 
 
+# `kind_matches` of an entry's kind and a rule's names (a frozenset), remembered: the
+# ledgers of a province use a few dozen kinds.
+_kind_matches = lru_cache(maxsize=16384)(kind_matches)
+
+
+# Ledger references are made from entries the ledger reader has typed already: built
+# without validating them again.
+_build_ref = builder(EvidenceRef)
+
+
 def ledger_ref(entry: LedgerEntry) -> EvidenceRef:
     pos = entry.pos
-    return EvidenceRef(
-        source="ledger",
-        location=pos.location() if pos else (entry.link or entry.title),
-        title=entry.title,
-        date=entry.date,
-        url=entry.link,
-        file=pos.file if pos else None,
-        sheet=pos.sheet if pos else None,
-        row=pos.row if pos else None,
-    )
+    return _build_ref({
+        "source": "ledger",
+        "location": pos.location() if pos else (entry.link or entry.title),
+        "title": entry.title,
+        "date": entry.date,
+        "url": entry.link,
+        "file": pos.file if pos else None,
+        "sheet": pos.sheet if pos else None,
+        "row": pos.row if pos else None,
+    })
 
 
 def _tasks_note(ctx: CheckContext) -> str:
@@ -121,12 +140,12 @@ def ledger_count(ctx: CheckContext, params: LedgerCountParams) -> Iterator[Outco
         yield unknown("未提供工作台账", record=label)
         return
     span = resolve(params.window, ctx.as_of, ctx.plan_year)
-    names = params.names()
+    names = _kind_names(tuple(params.kinds()), tuple(params.synonyms))
     keywords = [key(w) for w in params.title_keywords if key(w)]
     counted: list[LedgerEntry] = []
     undated = no_link = late = 0
     for entry in ctx.evidence.ledger:
-        if not kind_matches(entry.kind, names):
+        if not _kind_matches(entry.kind, names):
             continue
         if keywords and not any(w in key(entry.title) for w in keywords):
             continue

@@ -13,11 +13,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from gkcheck.checks._columns import NO_COLUMNS, ColumnSpec, fetch_problem, find_column, post_ref
+from gkcheck.checks._columns import (
+    NO_COLUMNS,
+    ColumnSpec,
+    fetch_problem,
+    find_column,
+    post_ref,
+)
 from gkcheck.checks._window import Window, resolve, window_field
 from gkcheck.checks.registry import (
     CheckContext,
@@ -30,7 +37,14 @@ from gkcheck.checks.registry import (
     warned,
 )
 from gkcheck.model import CatalogItem, EvidenceRef, Post
-from gkcheck.text.facts import SUBJECT_SYNONYMS, Amount, Fact, extract_facts, sentences, subject_key
+from gkcheck.text.facts import (
+    SUBJECT_SYNONYMS,
+    Amount,
+    Fact,
+    extract_facts,
+    sentences,
+    subject_key,
+)
 from gkcheck.text.normalize import key, similarity
 
 
@@ -108,40 +122,91 @@ class Mention:
         return self.amount or self.relative
 
 
-def _about(f: Fact, spec: StandardSpec) -> bool:
+@dataclass(frozen=True)
+class _Terms:
+    """What reading a text for one `StandardSpec` needs of it, worked out once per spec
+    (a rule's params serve every unit, and every sentence and fact of every post is
+    compared with them)."""
+
+    names: tuple[str, ...]  # StandardSpec.names()
+    name_keys: tuple[str, ...]  # the key of each name
+    keys: frozenset[str]  # StandardSpec.keys()
+    urban_or_rural: bool  # the urban or the rural 低保标准: 城乡低保标准 names it too
+
+
+_TERMS: dict[tuple[str, tuple[str, ...]], _Terms] = {}
+
+
+def _terms(spec: StandardSpec) -> _Terms:
+    """The `_Terms` of `spec` (remembered by its name and synonyms)."""
+    by = (spec.name, tuple(spec.synonyms))
+    terms = _TERMS.get(by)
+    if terms is None:
+        names = tuple(spec.names())
+        keys = frozenset(spec.keys())
+        terms = _TERMS[by] = _Terms(names, tuple(map(key, names)), keys, bool(keys & _URBAN_AND_RURAL))
+    return terms
+
+
+_URBAN_AND_RURAL = frozenset({"城市低保标准", "农村低保标准"})
+_URBAN_RURAL_KEYS = tuple(key(n) for n in ("城乡低保标准", *SUBJECT_SYNONYMS["城乡低保标准"]))
+
+
+def _about(f: Fact, terms: _Terms) -> bool:
+    """Whether the fact is about the standard whose terms are `terms`."""
     if not f.subject:
         return False
-    keys = spec.keys()
     sk = f.subject_key
-    if sk in keys:
+    if sk in terms.keys:
         return True
     # 城乡低保标准统一提高到每人每月920元: one figure for both urban and rural
-    if sk == "城乡低保标准" and keys & {"城市低保标准", "农村低保标准"}:
+    if sk == "城乡低保标准" and terms.urban_or_rural:
         return True
-    return any(similarity(f.subject, n) >= 0.85 for n in spec.names())
+    return _similar_to_any(f.subject, terms.names)
 
 
-def _names_in(text: str, spec: StandardSpec, loose: bool = True) -> bool:
-    """The text names the standard (with `loose`, 城乡低保标准 names the urban and rural ones)."""
-    k = key(text)
-    if any(key(n) and key(n) in k for n in spec.names()):
+@lru_cache(maxsize=16384)
+def _similar_to_any(subject: str, names: tuple[str, ...]) -> bool:
+    """Whether `subject` is at least 0.85 similar to one of `names` (remembered: posts
+    name the same few subjects)."""
+    return any(similarity(subject, n) >= 0.85 for n in names)
+
+
+def _key_names(k: str, terms: _Terms, loose: bool = True) -> bool:
+    """Whether a text whose key is `k` names the standard (with `loose`, 城乡低保标准
+    names the urban and rural ones)."""
+    if any(nk and nk in k for nk in terms.name_keys):
         return True
-    if loose and spec.keys() & {"城市低保标准", "农村低保标准"}:
-        return any(key(n) in k for n in ("城乡低保标准", *SUBJECT_SYNONYMS["城乡低保标准"]))
+    if loose and terms.urban_or_rural:
+        return any(uk in k for uk in _URBAN_RURAL_KEYS)
     return False
 
 
-def _read(text: str, facts: list[Fact], ref: EvidenceRef, date: dt.date | None, spec: StandardSpec) -> Mention:
-    """What `text` (whose facts are `facts`) says about the standard `spec`."""
+def _sentence_keys(text: str) -> list[tuple[str, str]]:
+    """(sentence, its key) of each sentence of `text`, for `_read`."""
+    return [(sent, key(sent)) for sent, _ in sentences(text)]
+
+
+def _read(
+    text: str,
+    facts: list[Fact],
+    ref: EvidenceRef,
+    date: dt.date | None,
+    spec: StandardSpec,
+    sentence_keys: list[tuple[str, str]] | None = None,
+) -> Mention:
+    """What `text` (whose facts are `facts`, whose sentences and their keys are
+    `sentence_keys` when given) says about the standard `spec`."""
     m = Mention(ref=ref, date=date)
-    sents = [sent for sent, _ in sentences(text)]
-    m.name_sentence = next((x for x in sents if _names_in(x, spec, loose=False)), None) or next(
-        (x for x in sents if _names_in(x, spec)), None
+    terms = _terms(spec)
+    sents = sentence_keys if sentence_keys is not None else _sentence_keys(text)
+    m.name_sentence = next((x for x, k in sents if _key_names(k, terms, loose=False)), None) or next(
+        (x for x, k in sents if _key_names(k, terms)), None
     )
     m.found_name = m.name_sentence is not None
     effective_dates = [f for f in facts if f.kind == "date" and f.role == "effective"]
     for f in facts:
-        if f.kind != "amount" or not _about(f, spec):
+        if f.kind != "amount" or not _about(f, terms):
             continue
         m.found_name = True
         if f.role == "old":
@@ -149,7 +214,7 @@ def _read(text: str, facts: list[Fact], ref: EvidenceRef, date: dt.date | None, 
         elif f.current and m.amount is None:
             m.amount = f
     if m.amount is None:
-        m.relative = next((f for f in facts if f.kind == "ratio" and _about(f, spec)), None)
+        m.relative = next((f for f in facts if f.kind == "ratio" and _about(f, terms)), None)
         m.found_name = m.found_name or m.relative is not None
     if m.stated is not None:
         # the effective date of the same sentence, else the text's (新标准自…起执行)
@@ -320,8 +385,12 @@ def standards_published(ctx: CheckContext, params: PublishedParams) -> Iterator[
     # read every text once: (text, its facts, evidence, date)
     sources = [(t, extract_facts(t), post_ref(p), p.date) for p in posts for t in [_post_text(p)]]
     sources += [(t, extract_facts(t), _catalog_ref(i), None) for i in items for t in [_catalog_text(i)]]
+    sentence_keys = [_sentence_keys(text) for text, *_ in sources]  # read once for every standard
     for spec in params.standards:
-        mentions = [_read(text, facts, ref, date, spec) for text, facts, ref, date in sources]
+        mentions = [
+            _read(text, facts, ref, date, spec, sents)
+            for (text, facts, ref, date), sents in zip(sources, sentence_keys)
+        ]
         yield _judge(spec, [m for m in mentions if m.found_name], ctx, params, span, where, column_note)
 
 

@@ -216,14 +216,14 @@ def _date_of(obj: dict, url: str) -> dt.date | None:
     return _as_date(value) if value is not None else date_from_url(url)
 
 
-def _as_date(value: str | int | float) -> dt.date | None:
+def _as_date(value: str | float) -> dt.date | None:
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit() and len(value.strip()) >= 10):
         n = float(value)
         if n > 1e11:  # milliseconds
             n /= 1000
         if 0 < n < 4e9:
             # Unix time, read in China's time zone (UTC+8), as the sites mean it
-            return (dt.datetime.fromtimestamp(n, dt.timezone.utc) + dt.timedelta(hours=8)).date()
+            return (dt.datetime.fromtimestamp(n, dt.UTC) + dt.timedelta(hours=8)).date()
         return None
     if isinstance(value, str):
         s = value.strip()

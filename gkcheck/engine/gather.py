@@ -172,6 +172,7 @@ class _FilePlan:
         # was read up front, or an error message)
         self.by_unit: dict[str, list[tuple[int, object]]] = {}
         self.read: set[int] = set()  # deferred files read at least once
+        self.shown: dict[Path, str] = {}  # a deferred file -> its path as messages show it
         self.forked: list[tuple[int, str]] | None = None  # errors met in a forked process
 
     def error(self, slot: int, message: str) -> None:
@@ -179,8 +180,11 @@ class _FilePlan:
         if self.forked is not None:
             self.forked.append((slot, message))
 
-    def add(self, uid: str, slot: int, item: object) -> None:
+    def add(self, uid: str, slot: int, item: object, shown: str | None = None) -> None:
+        """`shown`: for a file read later, its `display_path` (worked out once)."""
         self.by_unit.setdefault(uid, []).append((slot, item))
+        if shown is not None:
+            self.shown[item] = shown
 
     def read_file(self, uid: str, path: Path):
         raise NotImplementedError
@@ -200,7 +204,7 @@ class _CatalogPlan(_FilePlan):
     def read_file(self, uid: str, path: Path) -> Catalog:
         from gkcheck.sources.catalog import load_catalog
 
-        return load_catalog(path, base=self.sources.base)
+        return load_catalog(path, base=self.sources.base, display=self.shown.get(path))
 
     def load(self, uid: str) -> tuple[list[Catalog], list[str]]:
         cats: list[Catalog] = []
@@ -236,7 +240,7 @@ class _LedgerPlan(_FilePlan):
     def read_file(self, uid: str, path: Path) -> list:
         from gkcheck.sources.ledger import read_ledger
 
-        declared, entries = read_ledger(path, base=self.sources.base)
+        declared, entries = read_ledger(path, base=self.sources.base, display=self.shown.get(path))
         if declared:
             unit = self.pack.index.unit(declared)
             if unit is None or unit.id != uid:
@@ -335,7 +339,7 @@ def _gather_catalogs(pack: Pack, sources: Sources, out: Gathered, wanted: set[st
             # its path names its unit for good: read later if that unit is audited,
             # never if another is (checking one unit of a province reads one catalog)
             if uid in base:
-                plan.add(uid, slot, path)
+                plan.add(uid, slot, path, shown)
             continue
         try:
             catalog = load_catalog(path, base=sources.base)
@@ -392,7 +396,7 @@ def _gather_ledgers(
         matched = match_unit(pack, shown)
         if matched is not None and path.suffix.lower() in DEFERRABLE_LEDGERS:
             if matched in out.evidence:  # another unit's ledger is not read at all
-                plan.add(matched, slot, path)
+                plan.add(matched, slot, path, shown)
             continue
         try:
             declared, entries = read_ledger(path, base=sources.base)

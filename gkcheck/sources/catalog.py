@@ -24,15 +24,20 @@ READERS = {
 }
 
 
-def load_catalog(path: str | Path, unit: str | None = None, base: str | Path | None = None) -> Catalog:
+def load_catalog(
+    path: str | Path, unit: str | None = None, base: str | Path | None = None, display: str | None = None
+) -> Catalog:
     """Read the catalog at `path`.
 
     `unit` names the unit the catalog belongs to (it wins over one declared in the
     file, with a warning when they differ). Positions and messages show `path`
-    relative to `base` when given, else as given. Raises `CatalogError`.
+    relative to `base` when given, else as given; `display`, when given, is that
+    shown path as the caller has worked it out already (`display_path(path, base)`).
+    Raises `CatalogError`.
     """
     p = Path(path)
-    display = display_path(p, base)
+    if display is None:
+        display = display_path(p, base)
     suffix = p.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:

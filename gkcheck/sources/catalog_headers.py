@@ -161,8 +161,27 @@ def find_header(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN_ROWS) -> 
     )
     if top is None:
         return None
-    head = list(rows[top])
-    sub = list(rows[top + 1]) if top + 1 < len(rows) else []
+    head_row = tuple(rows[top])
+    sub_row = tuple(rows[top + 1]) if top + 1 < len(rows) else ()
+    if all(type(t) is str for t in (*head_row, *sub_row)):
+        height, columns, width = _layout_of_text(head_row, sub_row)
+    else:
+        height, columns, width = _layout(head_row, sub_row)
+    return HeaderLayout(top=top, height=height, columns=columns, width=width)
+
+
+@lru_cache(maxsize=256)
+def _layout_of_text(head_row: tuple[str, ...], sub_row: tuple[str, ...]) -> tuple[int, tuple[ColumnSpec, ...], int]:
+    """`_layout` of header rows of text, remembered: the catalogs of a province mostly
+    share one template, and with it one header."""
+    return _layout(head_row, sub_row)
+
+
+def _layout(head_row: Sequence[str], sub_row: Sequence[str]) -> tuple[int, tuple[ColumnSpec, ...], int]:
+    """(height, columns, width) of the header whose first row is `head_row`, followed by
+    `sub_row` (a second header row, or the first data row)."""
+    head = list(head_row)
+    sub = list(sub_row)
     sub += [""] * (len(head) - len(sub))
     head += [""] * (len(sub) - len(head))
     _spread_parents(head, sub)
@@ -170,7 +189,7 @@ def find_header(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN_ROWS) -> 
     columns = _columns(head, sub if two_rows else [""] * len(head))
     labelled = [c.index for c in columns]
     width = (max(labelled) + 1) if labelled else 0
-    return HeaderLayout(top=top, height=2 if two_rows else 1, columns=tuple(columns), width=width)
+    return (2 if two_rows else 1), tuple(columns), width
 
 
 def _is_sub_header(head: Sequence[str], sub: Sequence[str]) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from gkcheck.engine.yamlio import read_yaml_nodes
 from gkcheck.errors import SourceError
 from gkcheck.model.catalog import SourcePos
+from gkcheck.model.construct import builder
 from gkcheck.model.ledger import LedgerEntry
 from gkcheck.sources.catalog_headers import norm
 from gkcheck.sources.datecells import parse_date
@@ -50,16 +51,19 @@ def load_ledger(path: str | Path, base: str | Path | None = None) -> list[Ledger
         raise SourceError(f"无法读取文件（{exc.strerror or exc}）", display) from None
 
 
-def read_ledger(path: str | Path, base: str | Path | None = None) -> tuple[str | None, list[LedgerEntry]]:
+def read_ledger(
+    path: str | Path, base: str | Path | None = None, display: str | None = None
+) -> tuple[str | None, list[LedgerEntry]]:
     """`(ledger_unit(path), load_ledger(path, base))`, with a YAML ledger parsed once
-    instead of twice (the same results and the same errors, in the same order)."""
+    instead of twice (the same results and the same errors, in the same order).
+    `display`, when given, is `display_path(path, base)` as the caller has worked it out."""
     p = Path(path)
     if p.suffix.lower() not in (".yaml", ".yml"):
         return ledger_unit(path), load_ledger(path, base)
     _checked(path, None)
     data, root = read_yaml_nodes(p, SourceError)
     unit = data.get("unit") if isinstance(data, dict) else None
-    p, display = _checked(path, base)
+    p, display = _checked(path, base, display)
     try:
         return _text(unit) or None, _yaml_entries(p, display, data, root)
     except OSError as exc:
@@ -82,9 +86,10 @@ def ledger_unit(path: str | Path, base: str | Path | None = None) -> str | None:
     return None
 
 
-def _checked(path: str | Path, base: str | Path | None) -> tuple[Path, str]:
+def _checked(path: str | Path, base: str | Path | None, display: str | None = None) -> tuple[Path, str]:
     p = Path(path)
-    display = display_path(p, base)
+    if display is None:
+        display = display_path(p, base)
     if p.suffix.lower() not in _SUFFIXES:
         raise SourceError(f"不支持的台账文件类型“{p.suffix or '（无扩展名）'}”（支持 .yaml、.yml、.xlsx、.xls）", display)
     require_file(p, display, SourceError)
@@ -108,14 +113,20 @@ def _entry(values: dict[str, object], display: str, pos: SourcePos, what: str, d
             display,
             loc,
         ) from None
-    return LedgerEntry(
-        kind=kind,
-        date=date,
-        title=_text(values.get("title")),
-        link=_text(values.get("link")) or None,
-        note=_text(values.get("note")),
-        pos=pos,
-    )
+    return _build_entry({
+        "kind": kind,
+        "date": date,
+        "title": _text(values.get("title")),
+        "link": _text(values.get("link")) or None,
+        "note": _text(values.get("note")),
+        "pos": pos,
+    })
+
+
+# Entries and their positions are made of values typed here (text, a date or None, a
+# SourcePos): built without validating them again (gkcheck.model.construct).
+_build_entry = builder(LedgerEntry)
+_build_pos = builder(SourcePos)
 
 
 def _text(value: object) -> str:
@@ -141,7 +152,7 @@ def _yaml_entries(path: Path, display: str, data: object = None, root=None) -> l
     entries = []
     for i, (item, node) in enumerate(zip(raw, nodes), start=1):
         line = node.start_mark.line + 1
-        pos = SourcePos(file=display, row=line)
+        pos = _build_pos({"file": display, "row": line})
         if not isinstance(item, dict):
             raise SourceError(f"entries 的第{i}项应为键值映射", display, f"第{line}行")
         values: dict[str, object] = {}
@@ -175,7 +186,7 @@ def _xlsx_entries(path: Path, display: str) -> list[LedgerEntry]:
             if sum(1 for t in row if t) <= 1:
                 continue  # blank, or a note / subtotal line
             values = {attr: row[c] for attr, c in columns.items()}
-            pos = SourcePos(file=display, sheet=ws.title, row=r + 1)
+            pos = _build_pos({"file": display, "sheet": ws.title, "row": r + 1})
             where = f"工作表「{ws.title}」第{r + 1}行"
             col = columns.get("date")
             date_where = f"{where}「{texts[top][col]}」列" if col is not None else where
