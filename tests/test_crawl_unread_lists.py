@@ -208,6 +208,9 @@ def test_a_list_without_dates_is_read_and_dated_from_its_post_pages(tmp_path):
     assert stats.error_count == 1 and stats.body_pages == 3
     (fresh,) = _run({"通知公告": col}, "column.fresh", {"columns": ["通知公告"], "max_age_days": 365})
     assert fresh.status == "pass" and "2024-06-19" in fresh.message
+    # past the limit, the post whose page failed may be the newer one: not judged
+    (late,) = _run({"通知公告": col}, "column.fresh", {"columns": ["通知公告"], "max_age_days": 30})
+    assert late.status == "unknown" and "1条信息列表中未标日期、其页面未能打开" in late.message
 
 
 def test_undated_list_parsing():

@@ -243,7 +243,8 @@ class FreshParams(Params):
 
 
 FreshState = Literal[
-    "fresh", "stale", "undated", "blank", "future_only", "unreachable", "unread", "not_crawled", "not_configured"
+    "fresh", "stale", "undated", "blank", "future_only", "dates_unread", "unreachable", "unread", "not_crawled",
+    "not_configured",
 ]
 
 
@@ -260,6 +261,9 @@ class Freshness:
     age_days: int | None = None
     undated: int = 0  # posts without a date (never count as an update)
     future: int = 0  # posts dated after the audit date (ignored)
+    # undated posts whose page, where their date would be read, failed to open: their date
+    # is unknown, not absent (a fetch that failed is never taken for a missing date)
+    dates_unread: int = 0
 
     @property
     def judged(self) -> bool:
@@ -276,7 +280,10 @@ def assess_freshness(label: str, col: Column, as_of: dt.date, category: str, max
         return out(col.status)
     if not col.posts:
         return out("blank")
-    newest, undated, future = _newest_post(col, as_of)
+    newest, undated, future, dates_unread = _newest_post(col, as_of)
+    if dates_unread and (newest is None or (as_of - newest.date).days > max_age_days):
+        # one of them may be the newer post: not judged
+        return out("dates_unread", newest=newest, undated=undated, future=future, dates_unread=dates_unread)
     if newest is None:
         if future:
             return out("future_only", undated=undated, future=future)
@@ -286,25 +293,27 @@ def assess_freshness(label: str, col: Column, as_of: dt.date, category: str, max
     return out(state, newest=newest, age_days=age, undated=undated, future=future)
 
 
-def _newest_post(col: Column, as_of: dt.date) -> tuple[Post | None, int, int]:
+def _newest_post(col: Column, as_of: dt.date) -> tuple[Post | None, int, int, int]:
     """(the first post of the newest date up to `as_of`, the number of undated posts, the
-    number dated after `as_of`), worked out once per column and audit date (column.fresh
-    and site.stale_columns both ask)."""
+    number dated after `as_of`, the number of undated posts whose page failed to open),
+    worked out once per column and audit date (column.fresh and site.stale_columns both ask)."""
     memo = column_memo(col)
     found = memo.get(("newest", as_of))
     if found is not None:
         return found
-    undated = future = 0
+    undated = future = dates_unread = 0
     newest = None
     for p in col.posts:
         d = p.date
         if d is None:
             undated += 1
+            if p.body_error is not None:
+                dates_unread += 1
         elif d > as_of:
             future += 1
         elif newest is None or d > newest.date:
             newest = p
-    found = memo[("newest", as_of)] = (newest, undated, future)
+    found = memo[("newest", as_of)] = (newest, undated, future, dates_unread)
     return found
 
 
@@ -326,6 +335,8 @@ def freshness_message(f: Freshness) -> str:
         return f"{name}的{which}无发布日期，无日期的信息不视为更新"
     if f.state == "future_only":
         return f"{name}采集到的{f.future}条信息都晚于检查日，无法判断检查日时的更新情况"
+    if f.state == "dates_unread":
+        return f"{name}有{f.dates_unread}条信息列表中未标日期、其页面未能打开，无法判断发布日期和更新情况"
     return f"{fetch_problem(f.label, f.column)}，无法核验更新情况"
 
 

@@ -45,10 +45,8 @@ _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 
 
-def open_workbook(path: Path, display: str, error: type[GkError]) -> Workbook:
-    """Open `path` with openpyxl (cached formula values, merged cells kept)."""
-    _check_container(path, display, error)
-    return _load(path, display, error)
+class _PlainXls(Exception):
+    """The file is an OLE compound file but no encrypted xlsx: an Excel 97-2003 workbook."""
 
 
 def _load(path: Path, display: str, error: type[GkError]) -> Workbook:
@@ -66,11 +64,12 @@ def read_sheet_grids(path: Path, display: str, error: type[GkError]) -> list[She
     reader does not expect is read with openpyxl, which gives the same result or the
     error the user sees. The container is checked first either way.
     """
-    if _is_plain_xls(path):  # an Excel 97-2003 workbook, whatever its name says
+    try:
+        parts = _check_container(path, display, error)
+    except _PlainXls:  # an Excel 97-2003 workbook, whatever its name says
         from gkcheck.sources.xls_open import read_xls_grids
 
         return read_xls_grids(path, display, error)
-    parts = _check_container(path, display, error)
     try:
         return read_grids(path, parts)
     except Exception:  # anything unexpected: openpyxl decides
@@ -93,25 +92,17 @@ def openpyxl_grids(wb: Workbook) -> list[SheetGrid]:
         wb.close()
 
 
-def _is_plain_xls(path: Path) -> bool:
-    """An OLE compound file that is no encrypted xlsx: an .xls workbook (or a damaged one)."""
-    with path.open("rb") as fh:
-        if fh.read(8) != _OLE_MAGIC:
-            return False
-    data = path.read_bytes()
-    return not any(name in data for name in _ENCRYPTION_STREAMS)
-
-
 def _check_container(path: Path, display: str, error: type[GkError]) -> dict[str, bytes]:
     """Refuse what is no xlsx, an encrypted workbook, a zip bomb or an oversized sheet;
-    return the XML of the sheets read while counting their cells (see `_check_cells`)."""
+    return the XML of the sheets read while counting their cells (see `_check_cells`).
+    An Excel 97-2003 workbook raises `_PlainXls` (read by `xls_open`)."""
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
         data = path.read_bytes()
         if any(name in data for name in _ENCRYPTION_STREAMS):
             raise error("工作簿已加密（设置了打开密码），请取消密码后另存为 .xlsx 再检查", display)
-        raise error("这是旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx", display)
+        raise _PlainXls()
     if not zipfile.is_zipfile(path):
         raise error("不是有效的 xlsx 文件（文件已损坏或不是 Excel 工作簿）", display)
     try:
